@@ -1,0 +1,121 @@
+"""Run the strippers in order and build the result.
+
+The order, fixed and documented:
+
+1. ``repair``: line endings, trailing white space, ftfy where text looks damaged;
+2. ``patterns``: rule lines from ``rules/`` and ``--rules`` files;
+3. ``repeats``: lines that repeat an earlier line (repeated headlines);
+4. ``offtopic``: paragraphs whose vocabulary the rest of the document does not share.
+
+A line removed by an earlier stripper is not seen by later ones. Blank lines
+left at the start or end of the text, or doubled, by a removal are removed with
+it, so the cleaned text reads as a whole.
+
+>>> r = clean("Navigation\\n\\nThe talks resumed on Monday.\\n\\nShare this article")
+>>> r.text
+'The talks resumed on Monday.'
+>>> [(x.start, x.end, x.kind) for x in r.removals]
+[(1, 2, 'navigation'), (4, 5, 'share-prompt')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache, partial
+
+from .config import Config
+from .document import Document, Removal, Result, build_result
+from .rules import RuleSet, load_rules
+from .strip import offtopic, patterns, repair, repeats
+
+
+class Cleaner:
+    """Clean documents with one configuration; rules are loaded and compiled once.
+
+    >>> cleaner = Cleaner()
+    >>> [r.text for r in cleaner.clean_many(["Menu\\nA real sentence here.", "Plain text."])]
+    ['A real sentence here.', 'Plain text.']
+    """
+
+    def __init__(self, config: Config | None = None, rules: RuleSet | None = None):
+        self.config = config or Config()
+        self.rules = rules if rules is not None else load_rules(self.config.default_rules, self.config.rule_files)
+        c = self.config
+        self.strippers = [partial(patterns.strip, rules=self.rules)]
+        self.strippers.append(partial(repeats.strip, threshold=c.repeat_threshold, min_chars=c.repeat_min_chars))
+        if c.offtopic:
+            self.strippers.append(
+                partial(
+                    offtopic.strip,
+                    threshold=c.offtopic_threshold,
+                    min_words=c.offtopic_min_words,
+                    min_context=c.offtopic_min_context,
+                )
+            )
+
+    def clean(self, doc: Document | str) -> Result:
+        if isinstance(doc, str):
+            doc = Document(doc)
+        text, repairs = repair.repair(doc.text, use_ftfy=self.config.repair) if self.config.repair else (doc.text, [])
+        if repairs:
+            doc = Document(text, doc.id, doc.path, doc.meta)
+        owner: list[Removal | None] = [None] * len(doc.lines)
+        for stripper in self.strippers:
+            keep = [o is None for o in owner]
+            for removal in stripper(doc, keep):
+                for i in range(removal.start - 1, removal.end):
+                    if owner[i] is None:
+                        owner[i] = removal
+        _tidy_blank_lines(doc.lines, owner)
+        return build_result(doc, owner, repairs)
+
+    def clean_many(self, docs: Iterable[Document | str]) -> Iterator[Result]:
+        for doc in docs:
+            yield self.clean(doc)
+
+
+def _tidy_blank_lines(lines: list[str], owner: list[Removal | None]) -> None:
+    """Give blank lines made redundant by a removal to the nearest removal before them.
+
+    A kept blank line goes when a removal separates it from the previous kept
+    line and that line is blank (or there is none); and blank lines after the
+    last kept non-blank line go when a removal follows that line. The empty
+    last line of a text ending in a newline stays, so the newline does too.
+    """
+    if not any(owner):
+        return
+    blank = [not line.strip() for line in lines]
+    last_removal = None
+    prev_kept_blank, gap = True, False
+    for i, o in enumerate(owner):
+        if o is not None:
+            last_removal, gap = o, True
+        elif blank[i] and gap and prev_kept_blank:
+            owner[i] = last_removal or _next_removal(owner, i)
+        else:
+            prev_kept_blank, gap = blank[i], False
+    kept_text = [i for i, o in enumerate(owner) if o is None and not blank[i]]
+    tail_start = kept_text[-1] + 1 if kept_text else 0
+    end = len(lines) - 1 if lines[-1] == "" and owner[-1] is None else len(lines)
+    if any(owner[tail_start:end]):
+        for i in range(tail_start, end):
+            if owner[i] is None:
+                owner[i] = _next_removal(owner, i) or _prev_removal(owner, i)
+
+
+def _prev_removal(owner: list[Removal | None], i: int) -> Removal | None:
+    return next((o for o in reversed(owner[:i]) if o is not None), None)
+
+
+def _next_removal(owner: list[Removal | None], i: int) -> Removal | None:
+    return next((o for o in owner[i + 1 :] if o is not None), None)
+
+
+@lru_cache(maxsize=1)
+def _default_cleaner() -> Cleaner:
+    return Cleaner()
+
+
+def clean(text: str | Document, config: Config | None = None) -> Result:
+    """Clean one text with the default rules (or ``config``)."""
+    return (Cleaner(config) if config is not None else _default_cleaner()).clean(text)

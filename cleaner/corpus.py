@@ -1,0 +1,215 @@
+"""Clean a corpus: sources in, cleaned outputs and a summary out.
+
+This is the loop the ``clean`` command runs: it streams every source through
+a :class:`~cleaner.clean.Cleaner`, writes each result where the output mode
+says, and keeps going past bad inputs, which it reports through callbacks and
+counts in the :class:`Summary`. It never prints.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from collections import Counter
+from collections.abc import Callable
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .clean import Cleaner
+from .document import Document, Result
+from .io import InputError, Source, atomic_writer, decode, dump_record, find_sources, is_jsonl_name, read_jsonl, read_text
+
+
+def contract_field(result: Result) -> dict:
+    """The ``cleaner`` field of the JSONL contract."""
+    removed = [{"start": r.start, "end": r.end, "kind": r.kind, "rule": r.rule, "reason": r.reason} for r in result.removals]
+    return {"removed": removed, "changed": result.changed}
+
+
+@dataclass
+class Summary:
+    """Counts for a run: documents, removals per kind, rule and file, bytes, errors."""
+
+    documents: int = 0
+    changed: int = 0
+    lines_removed: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    by_kind: Counter = field(default_factory=Counter)
+    by_rule: Counter = field(default_factory=Counter)
+    by_file: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+    def add(self, path: str, result: Result) -> None:
+        self.documents += 1
+        self.changed += result.changed
+        self.bytes_in += len(result.document.text.encode("utf-8"))
+        self.bytes_out += len(result.text.encode("utf-8"))
+        entry = self.by_file.setdefault(path, {"documents": 0, "lines_removed": 0, "errors": 0})
+        entry["documents"] += 1
+        doc_lines = result.document.lines
+        for r in result.removals:  # count lines of text, not the blank lines that go with them
+            lines = sum(1 for n in range(r.start - 1, r.end) if doc_lines[n].strip())
+            self.lines_removed += lines
+            entry["lines_removed"] += lines
+            self.by_kind[r.kind] += lines
+            self.by_rule[r.rule] += lines
+
+    def error(self, err: InputError) -> None:
+        self.errors.append({"path": err.path, "line": err.line, "message": err.message})
+        self.by_file.setdefault(err.path, {"documents": 0, "lines_removed": 0, "errors": 0})["errors"] += 1
+
+    def as_dict(self) -> dict:
+        return {
+            "documents": self.documents,
+            "changed": self.changed,
+            "lines_removed": self.lines_removed,
+            "bytes_in": self.bytes_in,
+            "bytes_out": self.bytes_out,
+            "by_kind": dict(sorted(self.by_kind.items())),
+            "by_rule": dict(sorted(self.by_rule.items())),
+            "by_file": self.by_file,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where results go: ``"stdout"``, ``"jsonl"`` (one file), ``"folder"`` (mirror) or ``"in-place"``."""
+
+    mode: str = "stdout"
+    path: str | None = None
+
+    @classmethod
+    def for_path(cls, path: str | None, in_place: bool = False) -> Output:
+        if in_place:
+            return cls("in-place")
+        if path is None or path == "-":
+            return cls("stdout")
+        return cls("jsonl" if is_jsonl_name(path) else "folder", path)
+
+
+@dataclass
+class CorpusCleaner:
+    """Stream sources through a cleaner into an output, reporting as it goes."""
+
+    cleaner: Cleaner
+    output: Output = field(default_factory=Output)
+    text_field: str = "text"
+    id_field: str = "id"
+    on_result: Callable[[Document, Result], None] | None = None
+    on_error: Callable[[InputError], None] | None = None
+    on_warning: Callable[[str], None] | None = None
+    summary: Summary = field(default_factory=Summary)
+
+    def run(self, paths: list[str], glob: str = "*.txt", fmt: str = "auto") -> Summary:
+        sources = [s for s in find_sources(paths, glob, fmt) if not self._failed(s)]
+        self._check_output(sources)
+        self._multi = len(sources) > 1
+        with ExitStack() as stack:
+            self._jsonl_out = stack.enter_context(self._open(self.output.path)) if self.output.mode == "jsonl" else None
+            for source in sources:
+                try:
+                    self._one(source)
+                except InputError as err:
+                    self._failed(err)
+        return self.summary
+
+    def _failed(self, item) -> bool:
+        if isinstance(item, InputError):
+            self.summary.error(item)
+            if self.on_error:
+                self.on_error(item)
+            return True
+        return False
+
+    def _check_output(self, sources: list[Source]) -> None:
+        if self.output.mode == "in-place" and any(s.is_stdin for s in sources):
+            raise InputError("-", "--in-place needs files, not standard input")
+        if self.output.mode in ("folder", "jsonl"):
+            out = Path(self.output.path).resolve()
+            for s in sources:
+                if not s.is_stdin and Path(s.path).resolve() == out:
+                    raise InputError(s.path, "the output would overwrite this input; use --in-place or another -o")
+
+    @contextmanager
+    def _open(self, path: str | None):
+        if path is None:
+            yield sys.stdout.buffer
+        else:
+            with atomic_writer(path) as stream:
+                yield stream
+
+    def _clean(self, source: Source, doc: Document) -> Result:
+        result = self.cleaner.clean(doc)
+        self.summary.add(source.path, result)
+        if self.on_result:
+            self.on_result(result.document, result)
+        return result
+
+    def _one(self, source: Source) -> None:
+        fmt, lines = source.format, None
+        if fmt == "auto":  # standard input: a JSON object on the first line means JSONL
+            first = sys.stdin.buffer.readline()
+            fmt = "jsonl" if first.lstrip().startswith(b"{") else "text"
+            lines = itertools.chain([first], sys.stdin.buffer)
+            if fmt == "text":
+                return self._text(source, decode(b"".join(lines), source.path))
+        if fmt == "jsonl":
+            return self._jsonl(source, lines)
+        return self._text(source, read_text(source))
+
+    def _text(self, source: Source, text: str) -> None:
+        if not text:
+            message = f"{source.path}: empty file, nothing to clean"
+            self.summary.warnings.append(message)
+            if self.on_warning:
+                self.on_warning(message)
+        doc = Document(text, path=source.path)
+        result = self._clean(source, doc)
+        mode = self.output.mode
+        if mode == "jsonl":
+            record = {"id": source.relpath, "path": source.path, "text": result.text, "cleaner": contract_field(result)}
+            self._jsonl_out.write(dump_record(record))
+        elif mode == "stdout":
+            out = sys.stdout.buffer
+            if self._multi:
+                out.write(f"==> {source.path} <==\n".encode())
+            out.write(result.text.encode("utf-8"))
+            if not result.text.endswith("\n"):
+                out.write(b"\n")
+            out.flush()
+        else:
+            target = source.path if mode == "in-place" else Path(self.output.path) / source.relpath
+            if mode == "in-place" and not result.changed:
+                return
+            with atomic_writer(target, compress=False) as stream:
+                stream.write(result.text.encode("utf-8"))
+
+    def _jsonl(self, source: Source, lines) -> None:
+        mode = self.output.mode
+        if mode == "jsonl":
+            self._records(source, lines, self._jsonl_out)
+        elif mode == "stdout":
+            self._records(source, lines, sys.stdout.buffer)
+        else:
+            target = source.path if mode == "in-place" else Path(self.output.path) / source.relpath
+            with atomic_writer(target) as stream:
+                self._records(source, lines, stream)
+
+    def _records(self, source: Source, lines, out) -> None:
+        for rec in read_jsonl(source, self.text_field, lines):
+            if rec.error is not None:
+                self._failed(rec.error)
+                out.write(rec.raw if rec.raw.endswith(b"\n") else rec.raw + b"\n")
+                continue
+            data = rec.data
+            rid = data.get(self.id_field)
+            doc = Document(data[self.text_field], id=str(rid) if rid is not None else str(rec.line), path=source.path)
+            result = self._clean(source, doc)
+            data[self.text_field] = result.text
+            data["cleaner"] = contract_field(result)
+            out.write(dump_record(data))

@@ -1,0 +1,193 @@
+"""Readers and writers: text files and folders, JSONL(.gz), standard input and output.
+
+Every input problem is an :class:`InputError` that names the path and, where
+there is one, the line; readers raise it, and callers decide whether to go on.
+Writes to files are atomic: a temporary file in the same folder, then a rename.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+BINARY_SNIFF = 8192
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
+
+
+class InputError(Exception):
+    """An input that cannot be read as asked; ``str()`` is a one-line message."""
+
+    def __init__(self, path: str, message: str, line: int | None = None):
+        self.path, self.message, self.line = path, message, line
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input: a text file, a JSONL file, or standard input (``path == "-"``).
+
+    ``relpath`` is where the source sits below the folder it was found in, so
+    an output folder can mirror the input tree.
+    """
+
+    path: str
+    format: str  # "text" or "jsonl"
+    relpath: str
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path == "-"
+
+
+def is_jsonl_name(name: str) -> bool:
+    return name.lower().endswith(JSONL_SUFFIXES)
+
+
+def find_sources(paths: list[str], glob: str = "*.txt", fmt: str = "auto") -> Iterator[Source | InputError]:
+    """Expand paths into sources, in a stable order; yield an error for each bad path."""
+    for raw in paths:
+        if raw == "-":
+            yield Source("-", "jsonl" if fmt == "jsonl" else "text" if fmt == "text" else "auto", "stdin")
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob(glob) if p.is_file())
+            if not found:
+                yield InputError(raw, f"no files matching {glob!r} in this folder; pass --glob to choose others")
+            for p in found:
+                yield Source(str(p), _format_of(p.name, fmt), str(p.relative_to(path)))
+        elif path.is_file():
+            yield Source(raw, _format_of(path.name, fmt), path.name)
+        elif path.exists():
+            yield InputError(raw, "not a regular file or folder")
+        else:
+            yield InputError(raw, "no such file or folder")
+
+
+def _format_of(name: str, fmt: str) -> str:
+    if fmt != "auto":
+        return fmt
+    return "jsonl" if is_jsonl_name(name) else "text"
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes to text, or an :class:`InputError` that says where and what to do."""
+    if b"\x00" in data[:BINARY_SNIFF]:
+        raise InputError(path, "looks like a binary file (NUL bytes); skipped")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise InputError(
+            path,
+            f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
+            "convert the file to UTF-8, e.g. with iconv, and run again",
+            line,
+        ) from None
+
+
+def read_text(source: Source) -> str:
+    try:
+        data = sys.stdin.buffer.read() if source.is_stdin else Path(source.path).read_bytes()
+    except OSError as err:
+        raise InputError(source.path, f"cannot read: {err.strerror or err}") from None
+    return decode(data, source.path)
+
+
+@dataclass
+class Record:
+    """One line of a JSONL source: parsed, or the raw bytes and the error."""
+
+    line: int
+    raw: bytes
+    data: dict | None = None
+    error: InputError | None = None
+
+
+def _open_binary(source: Source):
+    if source.is_stdin:
+        return sys.stdin.buffer
+    if source.path.lower().endswith(".gz"):
+        return gzip.open(source.path, "rb")
+    return open(source.path, "rb")
+
+
+def read_jsonl(source: Source, text_field: str = "text", lines: Iterator[bytes] | None = None) -> Iterator[Record]:
+    """Stream records; a broken line comes back with its error, never silently dropped."""
+    try:
+        stream = lines if lines is not None else _open_binary(source)
+    except OSError as err:
+        raise InputError(source.path, f"cannot read: {err.strerror or err}") from None
+    try:
+        for n, raw in enumerate(stream, 1):
+            if not raw.strip():
+                continue
+            yield _parse_record(source.path, n, raw, text_field)
+    except (OSError, EOFError, gzip.BadGzipFile) as err:
+        raise InputError(source.path, f"cannot read: {err}") from None
+    finally:
+        if lines is None and not source.is_stdin:
+            stream.close()
+
+
+def _parse_record(path: str, n: int, raw: bytes, text_field: str) -> Record:
+    try:
+        data = json.loads(decode(raw, path))
+    except InputError as err:
+        return Record(n, raw, error=InputError(path, err.message, n))
+    except json.JSONDecodeError as err:
+        return Record(n, raw, error=InputError(path, f"invalid JSON ({err.msg} at column {err.colno}); line kept as is", n))
+    if not isinstance(data, dict):
+        return Record(n, raw, error=InputError(path, "a JSONL record must be an object; line kept as is", n))
+    if not isinstance(data.get(text_field), str):
+        return Record(n, raw, error=InputError(path, f"no string field {text_field!r}; pass --text-field; line kept as is", n))
+    return Record(n, raw, data)
+
+
+def dump_record(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+@contextmanager
+def atomic_writer(path: str | Path, compress: bool | None = None):
+    """Write ``path`` through a temporary file in the same folder, then rename.
+
+    The original file, if any, keeps its permission bits. If anything fails
+    before the rename, the temporary file is removed and the target is untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            stream = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if compress or (
+                compress is None and path.name.lower().endswith(".gz")
+            ) else raw
+            yield stream
+            if stream is not raw:
+                stream.close()
+            raw.flush()
+            os.fsync(raw.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def stdout_binary() -> io.BufferedWriter:
+    return sys.stdout.buffer

@@ -1,0 +1,111 @@
+"""Off-topic paragraphs: spliced-in text whose vocabulary the rest of the page does not share.
+
+A paragraph is a run of kept, non-blank lines. Its content words (casefolded
+word tokens of three or more letters, stop words and digits left out, a
+trailing possessive or plural ``s`` dropped) are compared with those of the
+rest of the document by TF-IDF cosine, with inverse document frequency over the
+document's paragraphs, so words that carry the topic through many paragraphs
+weigh as much as rare ones. A paragraph whose cosine is below ``threshold`` is removed, with its
+score as evidence, but only when
+
+- it has at least ``min_words`` words (short quotes and sub-heads are left alone),
+- it sits inside the body (kept paragraphs before and after it), and
+- the rest of the document has at least ``min_context`` words to compare with.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections import Counter
+from functools import lru_cache
+
+from ..document import Document, Removal
+from ..rules import default_rules_dir
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_SUFFIX = re.compile(r"(?:['’]s|(?<=[^s])s)$")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    data = tomllib.loads((default_rules_dir() / "lexicon" / "stopwords.toml").read_text(encoding="utf-8"))
+    return frozenset(w for words in data.values() for w in words)
+
+
+def content_words(text: str) -> list[str]:
+    stop = stopwords()
+    words = (w.casefold() for w in _WORD.findall(text))
+    return [_SUFFIX.sub("", w) for w in words if w not in stop]
+
+
+def paragraphs(lines: list[str], keep: list[bool]) -> list[tuple[int, int]]:
+    """0-based inclusive (start, end) of each run of kept, non-blank lines."""
+    spans, start = [], None
+    for i, (line, k) in enumerate(zip(lines, keep)):
+        inside = k and line.strip() != ""
+        if inside and start is None:
+            start = i
+        elif not inside and start is not None:
+            spans.append((start, i - 1))
+            start = None
+    if start is not None:
+        spans.append((start, len(lines) - 1))
+    return spans
+
+
+def _cosine(a: Counter, b: Counter, idf: dict[str, float]) -> float:
+    dot = sum(v * b[w] * idf[w] ** 2 for w, v in a.items() if w in b)
+    na = math.sqrt(sum((v * idf[w]) ** 2 for w, v in a.items()))
+    nb = math.sqrt(sum((v * idf[w]) ** 2 for w, v in b.items()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def scores(doc: Document, keep: list[bool], min_words: int = 20) -> list[tuple[tuple[int, int], float]]:
+    """(paragraph span, cosine to the rest) for every paragraph long enough to judge."""
+    spans = paragraphs(doc.lines, keep)
+    bags = [Counter(content_words(" ".join(doc.lines[s : e + 1]))) for s, e in spans]
+    total = Counter()
+    df = Counter()
+    for bag in bags:
+        total.update(bag)
+        df.update(bag.keys())
+    n = len(bags)
+    idf = {w: math.log((n + 1) / (d + 0.5)) + 1.0 for w, d in df.items()}
+    out = []
+    for (s, e), bag in zip(spans, bags):
+        words = sum(len(line.split()) for line in doc.lines[s : e + 1])
+        if words < min_words:
+            continue
+        rest = total - bag
+        out.append(((s, e), _cosine(bag, rest, idf)))
+    return out
+
+
+def strip(
+    doc: Document,
+    keep: list[bool],
+    threshold: float = 0.03,
+    min_words: int = 20,
+    min_context: int = 150,
+) -> list[Removal]:
+    spans = paragraphs(doc.lines, keep)
+    if len(spans) < 3:
+        return []
+    total_words = sum(len(doc.lines[i].split()) for s, e in spans for i in range(s, e + 1))
+    first, last = spans[0], spans[-1]
+    out = []
+    for (s, e), score in scores(doc, keep, min_words):
+        if (s, e) in (first, last) or score >= threshold:
+            continue
+        words = sum(len(line.split()) for line in doc.lines[s : e + 1])
+        if total_words - words < min_context:
+            continue
+        out.append(
+            Removal(
+                s + 1, e + 1, "off-topic-insert", "off-topic", f"shares little vocabulary with the rest (cosine {score:.3f})",
+                f"cosine={score:.3f}",
+            )
+        )
+    return out
