@@ -26,6 +26,9 @@ class Config:
     # white space) is removed; the first occurrence stays.
     repeat_threshold: float = 95.0
     repeat_min_chars: int = 12
+    # Only lines of up to this many words: repeated headlines, labels and menu
+    # items. A repeated long paragraph is left to passage dedup.
+    repeat_max_words: int = 25
 
     # Off-topic paragraphs: a paragraph of at least ``offtopic_min_words`` words,
     # with content before and after it, is removed when the TF-IDF cosine of its

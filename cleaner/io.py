@@ -153,8 +153,17 @@ def _parse_record(path: str, n: int, raw: bytes, text_field: str) -> Record:
     return Record(n, raw, data)
 
 
+_LINE_BREAKERS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"})
+
+
 def dump_record(data: dict) -> bytes:
-    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+    """One JSONL line. Non-ASCII is written as is, except the characters some line
+    splitters break on (U+2028, U+2029, U+0085), which are escaped.
+
+    >>> dump_record({"text": "a\u2028b"})
+    b'{"text": "a\\\\u2028b"}\\n'
+    """
+    return (json.dumps(data, ensure_ascii=False).translate(_LINE_BREAKERS) + "\n").encode("utf-8")
 
 
 @contextmanager

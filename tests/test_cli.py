@@ -221,3 +221,10 @@ def test_python_dash_m_and_console_script(tmp_path):
         [sys.executable, "-m", "cleaner", "clean", "-"], input="Navigation\nBody.\n", capture_output=True, text=True
     )
     assert proc.returncode == 0 and proc.stdout == "Body.\n"
+
+
+def test_jsonl_output_has_one_record_per_line_whatever_the_text(cli):
+    text = "line\u2028separator\u2029paragraph\u0085next-line"
+    result = cli("clean", "--format", "jsonl", "-", input=jsonl([{"text": text}, {"text": "b"}]))
+    lines = result.stdout.splitlines()  # splitlines() breaks on U+2028 too: they must be escaped
+    assert len(lines) == 2 and json.loads(lines[0])["text"] == text

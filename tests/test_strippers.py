@@ -74,3 +74,16 @@ def test_ftfy_guard_keeps_ftfy_results(seed_texts):
         if not repair.looks_damaged(text):
             assert ftfy.fix_text(text, repair.FTFY_CONFIG) == text
     assert repair.looks_damaged("caf\u00c3\u00a9") and repair.looks_damaged("AT&amp;T")
+
+
+def test_repeats_leaves_long_repeated_paragraphs_to_passage_dedup():
+    para = "Receive 20% off your purchase of three to five qualifying skincare products when you order online " * 2
+    doc = Document(f"{para}\n\n{para}\n\nShort repeated headline here\nShort repeated headline here")
+    assert [r.start for r in repeats.strip(doc, keep_all(doc))] == [6]
+
+
+def test_offtopic_skips_tables_of_figures():
+    rows = " | ".join(f"{m}/1/2014 +{m}.4% growth" for m in range(1, 13))
+    body = "The rebel fighters in southern Syria rejected the regime reconciliation offer on Saturday. " * 4
+    doc = Document(f"{body}\n\n{rows}\n\n{body}")
+    assert offtopic.strip(doc, keep_all(doc), min_context=20) == []

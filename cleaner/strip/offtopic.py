@@ -25,7 +25,6 @@ from ..document import Document, Removal
 from ..rules import default_rules_dir
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
-_SUFFIX = re.compile(r"(?:['’]s|(?<=[^s])s)$")
 
 
 @lru_cache(maxsize=1)
@@ -36,8 +35,16 @@ def stopwords() -> frozenset[str]:
 
 def content_words(text: str) -> list[str]:
     stop = stopwords()
-    words = (w.casefold() for w in _WORD.findall(text))
-    return [_SUFFIX.sub("", w) for w in words if w not in stop]
+    out = []
+    for w in _WORD.findall(text.casefold()):
+        if w in stop:
+            continue
+        if w.endswith(("'s", "’s")):
+            w = w[:-2]
+        elif w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.append(w)
+    return out
 
 
 def paragraphs(lines: list[str], keep: list[bool]) -> list[tuple[int, int]]:
@@ -55,31 +62,34 @@ def paragraphs(lines: list[str], keep: list[bool]) -> list[tuple[int, int]]:
     return spans
 
 
-def _cosine(a: Counter, b: Counter, idf: dict[str, float]) -> float:
-    dot = sum(v * b[w] * idf[w] ** 2 for w, v in a.items() if w in b)
-    na = math.sqrt(sum((v * idf[w]) ** 2 for w, v in a.items()))
-    nb = math.sqrt(sum((v * idf[w]) ** 2 for w, v in b.items()))
-    return dot / (na * nb) if na and nb else 0.0
-
-
 def scores(doc: Document, keep: list[bool], min_words: int = 20) -> list[tuple[tuple[int, int], float]]:
-    """(paragraph span, cosine to the rest) for every paragraph long enough to judge."""
+    """(paragraph span, cosine to the rest) for every paragraph long enough to judge.
+
+    The rest's vector is the document total minus the paragraph, so each score
+    costs only the paragraph's own vocabulary.
+    """
     spans = paragraphs(doc.lines, keep)
     bags = [Counter(content_words(" ".join(doc.lines[s : e + 1]))) for s, e in spans]
-    total = Counter()
-    df = Counter()
+    total, df = Counter(), Counter()
     for bag in bags:
         total.update(bag)
         df.update(bag.keys())
     n = len(bags)
-    idf = {w: math.log((n + 1) / (d + 0.5)) + 1.0 for w, d in df.items()}
+    idf2 = {w: (math.log((n + 1) / (d + 0.5)) + 1.0) ** 2 for w, d in df.items()}
+    total_norm2 = sum(v * v * idf2[w] for w, v in total.items())
     out = []
     for (s, e), bag in zip(spans, bags):
-        words = sum(len(line.split()) for line in doc.lines[s : e + 1])
-        if words < min_words:
+        # Too few words, or too few content words (tables of figures, code): nothing to judge.
+        if sum(len(line.split()) for line in doc.lines[s : e + 1]) < min_words or bag.total() < min_words // 2:
             continue
-        rest = total - bag
-        out.append(((s, e), _cosine(bag, rest, idf)))
+        dot = own2 = change = 0.0
+        for w, v in bag.items():
+            t, i2 = total[w], idf2[w]
+            dot += v * (t - v) * i2
+            own2 += v * v * i2
+            change += (t * t - (t - v) * (t - v)) * i2
+        rest2 = total_norm2 - change
+        out.append(((s, e), dot / math.sqrt(own2 * rest2) if own2 > 0 and rest2 > 1e-9 else 0.0))
     return out
 
 

@@ -3,7 +3,9 @@
 Lines are compared after casefolding and collapsing white space; a line whose
 rapidfuzz ``ratio`` to an earlier kept line reaches ``threshold`` is removed
 and the first occurrence stays. Short repeated lines (fewer than ``min_chars``
-characters) are left alone: "Yes." twice in an interview is content.
+characters) are left alone: "Yes." twice in an interview is content; so are
+lines of more than ``max_words`` words, which pages often repeat on purpose
+(passage dedup reports those).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from rapidfuzz import fuzz, process
 from ..document import Document, Removal
 
 _SPACE = re.compile(r"\s+")
-_HEADLINE_WORDS = 25
 # Near-exact matching is for lines of ordinary length, against the most recent
 # candidates of similar length; exact repeats are found at any length and distance.
 _MAX_FUZZY_CHARS = 2000
@@ -27,7 +28,9 @@ def _norm(line: str) -> str:
     return _SPACE.sub(" ", line).strip().casefold()
 
 
-def strip(doc: Document, keep: list[bool], threshold: float = 95.0, min_chars: int = 12) -> list[Removal]:
+def strip(
+    doc: Document, keep: list[bool], threshold: float = 95.0, min_chars: int = 12, max_words: int = 25
+) -> list[Removal]:
     out = []
     seen: dict[str, int] = {}
     by_length: dict[int, list[str]] = defaultdict(list)
@@ -37,7 +40,7 @@ def strip(doc: Document, keep: list[bool], threshold: float = 95.0, min_chars: i
         if not k:
             continue
         norm = _norm(line)
-        if len(norm) < min_chars:
+        if len(norm) < min_chars or norm.count(" ") >= max_words:
             continue
         first, score = seen.get(norm), 100.0
         if first is None and threshold < 100 and len(norm) <= _MAX_FUZZY_CHARS:
@@ -52,9 +55,7 @@ def strip(doc: Document, keep: list[bool], threshold: float = 95.0, min_chars: i
             seen[norm] = n
             by_length[len(norm)].append(norm)
             continue
-        headline = len(norm.split()) <= _HEADLINE_WORDS
-        kind = "repeated-headline" if headline else "repeated-line"
         out.append(
-            Removal(n, n, kind, "repeated-line", f"repeats line {first} (similarity {score:.0f})", f"line {first}")
+            Removal(n, n, "repeated-headline", "repeated-line", f"repeats line {first} (similarity {score:.0f})", f"line {first}")
         )
     return out
