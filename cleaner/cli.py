@@ -10,8 +10,10 @@ import click
 
 from . import __version__
 from .clean import Cleaner
-from .config import Config
-from .corpus import CorpusCleaner, Output
+from .config import Config, DedupConfig
+from .corpus import CorpusCleaner, Output, read_documents, write_kept
+from .dedup import Deduper
+from .dedup.index import Index, IndexError_
 from .io import InputError, atomic_writer
 from .rules import RuleError, check_examples, load_rules
 
@@ -90,6 +92,103 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
     if summary.errors:
         _err(f"{len(summary.errors)} input(s) failed, {summary.documents} document(s) cleaned")
         sys.exit(EXIT_FOUND)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--level", type=click.Choice(["document", "passage", "both"]), default="both", show_default=True,
+              help="Report near-duplicate documents, reused passages, or both.")
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=DedupConfig.threshold, show_default=True,
+              help="Documents: the exact Jaccard of the shingle sets that makes a pair.")
+@click.option("--passage-threshold", type=click.FloatRange(0, 1, min_open=True), default=DedupConfig.passage_threshold,
+              show_default=True, help="Passages: the exact overlap coefficient that makes a pair.")
+@click.option("--num-perm", type=click.IntRange(2, 1024), default=DedupConfig.num_perm, show_default=True,
+              help="MinHash permutations.")
+@click.option("--ngram", type=click.IntRange(1, 32), default=DedupConfig.ngram, show_default=True,
+              help="Words per shingle.")
+@click.option("--seed", type=int, default=DedupConfig.seed, show_default=True, help="MinHash seed (same on every run and index).")
+@click.option("--keep", type=click.Choice(["first", "longest", "newest"]), default="first", show_default=True,
+              help="Which copy of a cluster to keep: id or path sorting first, most characters, or newest.")
+@click.option("--time-field", help="JSONL field with a number or ISO date, for --keep newest (files: modification time).")
+@click.option("-o", "--output", help="Write the corpus minus dropped copies: a folder, or a .jsonl(.gz) file.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Write the pairs as JSONL (default: standard output).")
+@click.option("--index", "index_path", type=click.Path(dir_okay=False),
+              help="A SQLite index: check inputs against it, then add them to it.")
+@click.option("--format", "fmt", type=click.Choice(["auto", "text", "jsonl"]), default="auto", show_default=True)
+@click.option("--glob", default="*.txt", show_default=True, help="Which files to take from folders.")
+@click.option("--text-field", default="text", show_default=True)
+@click.option("--id-field", default="id", show_default=True)
+def dedup(paths, level, threshold, passage_threshold, num_perm, ngram, seed, keep, time_field, output, report,
+          index_path, fmt, glob, text_field, id_field):
+    """Find near-duplicate documents and passages reused across PATHS.
+
+    Every pair is verified with the exact similarity of the shingle sets and
+    aligned to report the shared span (file:line ranges and text). Exit status:
+    0 when nothing failed, 1 when some input failed, 2 on a usage error.
+    """
+    try:
+        config = DedupConfig(level=level, threshold=threshold, passage_threshold=passage_threshold,
+                             num_perm=num_perm, ngram=ngram, seed=seed, keep=keep)
+        index = Index(index_path, config) if index_path else None
+    except (ValueError, IndexError_) as err:
+        raise click.UsageError(str(err)) from None
+    deduper = Deduper(config, index)
+    errors = 0
+    reread = "-" not in paths
+    kept_docs = []
+
+    def docs():
+        nonlocal errors
+        for item in read_documents(list(paths), glob, fmt, text_field, id_field, time_field):
+            if isinstance(item, InputError):
+                errors += 1
+                _err(str(item))
+                continue
+            if not reread:
+                kept_docs.append(item)
+            yield item
+
+    batch = []
+    for _, doc, _ in docs():
+        batch.append((doc, doc.meta.get("time", 0.0)))
+        if len(batch) >= 256:
+            deduper.add_many(batch)
+            batch = []
+    deduper.add_many(batch)
+    pairs = deduper.pairs()
+    if report:
+        with atomic_writer(report, compress=False) as stream:
+            for pair in pairs:
+                stream.write(json.dumps(pair.as_dict(), ensure_ascii=False).encode("utf-8") + b"\n")
+    elif sys.stdout.isatty():
+        _print_pairs(pairs)
+    else:
+        for pair in pairs:
+            click.echo(json.dumps(pair.as_dict(), ensure_ascii=False))
+    dropped = set(deduper.dropped())
+    if output:
+        source_docs = (d for d in read_documents(list(paths), glob, fmt, text_field, id_field)
+                       if not isinstance(d, InputError)) if reread else kept_docs
+        written, skipped = write_kept(source_docs, dropped, Output.for_path(output))
+        _err(f"wrote {written} document(s) to {output}, dropped {skipped} duplicate(s)")
+    if index is not None:
+        added = deduper.save()
+        index.close()
+        _err(f"index {index_path}: {added} document(s) added")
+    if errors:
+        _err(f"{errors} input(s) failed")
+        sys.exit(EXIT_FOUND)
+
+
+def _print_pairs(pairs) -> None:
+    if not pairs:
+        click.echo("no near-duplicates found")
+    for p in pairs:
+        a, b = p.a, p.b
+        click.echo(f"{p.level:<9} {p.similarity:5.2f}  {a.doc}:{a.lines[0]}-{a.lines[1]}  ~  {b.doc}:{b.lines[0]}-{b.lines[1]}"
+                   f"  [{p.cluster}]")
+        text = " ".join(p.text.split())
+        click.echo(f"          {text[:150]}{'…' if len(text) > 150 else ''}")
 
 
 @main.group()

@@ -45,3 +45,40 @@ class Config:
             raise ValueError("repeat_threshold must be in [0, 100]")
         if not 0.0 <= self.offtopic_threshold <= 1.0:
             raise ValueError("offtopic_threshold must be in [0.0, 1.0]")
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """Near-duplicate search. ``seed`` and ``num_perm`` must be the same on every worker and index."""
+
+    level: str = "both"  # "document", "passage" or "both"
+    # Documents: word n-gram shingles; a pair is reported when the exact Jaccard
+    # of the shingle sets is at least ``threshold`` (LSH is tuned to it too).
+    ngram: int = 3
+    threshold: float = 0.5
+    num_perm: int = 128
+    seed: int = 1
+    keep: str = "first"  # "first", "longest" or "newest": see cleaner.dedup.clusters
+    # Passages: paragraphs, long ones cut into windows of sentences.
+    passage_ngram: int = 3
+    passage_threshold: float = 0.3  # exact overlap coefficient |A & B| / min(|A|, |B|)
+    passage_lsh_threshold: float = 0.1  # candidate step: LSH on Jaccard, set low
+    passage_min_shared: int = 5  # shingles two passages must share
+    passage_min_tokens: int = 8
+    passage_max_words: int = 80
+    passage_window_words: int = 50
+    min_block: int = 3  # aligned runs shorter than this many tokens are noise
+    max_gap: int = 8  # matched runs further apart than this are separate spans
+
+    def __post_init__(self) -> None:
+        if self.level not in ("document", "passage", "both"):
+            raise ValueError("level must be one of document, passage, both")
+        for name in ("threshold", "passage_threshold", "passage_lsh_threshold"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be in (0.0, 1.0]")
+        if self.num_perm < 2:
+            raise ValueError("num_perm must be at least 2")
+        if not 1 <= self.ngram <= 32 or not 1 <= self.passage_ngram <= 32:
+            raise ValueError("ngram must be between 1 and 32")
+        if self.keep not in ("first", "longest", "newest"):
+            raise ValueError("keep must be one of first, longest, newest")

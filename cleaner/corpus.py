@@ -9,11 +9,13 @@ counts in the :class:`Summary`. It never prints.
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from .clean import Cleaner
@@ -213,3 +215,89 @@ class CorpusCleaner:
             data[self.text_field] = result.text
             data["cleaner"] = contract_field(result)
             out.write(dump_record(data))
+
+
+def document_key(source: Source, record: dict | None, line: int, id_field: str) -> str:
+    """How dedup names a document: the record id, else ``path:line``; a text file by its path."""
+    if record is None:
+        return source.path
+    rid = record.get(id_field)
+    return str(rid) if rid is not None else f"{source.path}:{line}"
+
+
+def read_documents(
+    paths: list[str],
+    glob: str = "*.txt",
+    fmt: str = "auto",
+    text_field: str = "text",
+    id_field: str = "id",
+    time_field: str | None = None,
+) -> Iterator[tuple[Source, Document, bytes | None] | InputError]:
+    """Every document of every source, in a stable order, with the raw JSONL line it came from.
+
+    A document's ``meta["time"]`` is the record's ``time_field`` (a number or an
+    ISO date) or the file's modification time, for the ``newest`` keep policy.
+    """
+    seen: set[str] = set()
+    for source in find_sources(paths, glob, fmt):
+        if isinstance(source, InputError):
+            yield source
+            continue
+        try:
+            if source.format == "jsonl":
+                for rec in read_jsonl(source, text_field):
+                    if rec.error is not None:
+                        yield rec.error
+                        continue
+                    key = document_key(source, rec.data, rec.line, id_field)
+                    if key in seen:
+                        key = f"{source.path}:{rec.line}"
+                    seen.add(key)
+                    time = _time(rec.data.get(time_field) if time_field else None, source, rec.line)
+                    yield source, Document(rec.data[text_field], id=key, path=source.path, meta={"time": time}), rec.raw
+            else:
+                text = read_text(source)
+                time = 0.0 if source.is_stdin else os.stat(source.path).st_mtime
+                yield source, Document(text, id=source.path, path=source.path, meta={"time": time}), None
+        except InputError as err:
+            yield err
+
+
+def _time(value, source: Source, line: int) -> float:
+    if value is None:
+        return 0.0
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return datetime.fromisoformat(str(value)).timestamp()
+    except ValueError:
+        raise InputError(source.path, f"time field {value!r} is neither a number nor an ISO date", line) from None
+
+
+def write_kept(
+    documents: Iterable[tuple[Source, Document, bytes | None]], dropped: set[str], output: Output
+) -> tuple[int, int]:
+    """Write every document not in ``dropped``, in the same formats as ``clean``; (written, dropped)."""
+    written = skipped = 0
+    with ExitStack() as stack:
+        streams: dict[str, object] = {}
+
+        def stream(target: str):
+            if target not in streams:
+                streams[target] = stack.enter_context(atomic_writer(target))
+            return streams[target]
+
+        for source, doc, raw in documents:
+            if doc.id in dropped:
+                skipped += 1
+                continue
+            written += 1
+            if output.mode == "jsonl":
+                record = raw if raw is not None else dump_record({"id": doc.id, "path": doc.path, "text": doc.text})
+                stream(output.path).write(record if record.endswith(b"\n") else record + b"\n")
+            elif raw is not None:
+                stream(str(Path(output.path) / source.relpath)).write(raw if raw.endswith(b"\n") else raw + b"\n")
+            else:
+                with atomic_writer(Path(output.path) / source.relpath, compress=False) as f:
+                    f.write(doc.text.encode("utf-8"))
+    return written, skipped

@@ -1,0 +1,333 @@
+"""Find near-duplicate documents and passages reused across documents.
+
+Documents: MinHash signatures of word shingles go into datasketch's
+``MinHashLSH``; every candidate pair is verified with the exact Jaccard of the
+two shingle sets, then aligned with rapidfuzz to report the shared span.
+
+Passages: each document is split into paragraphs (long ones into windows of
+sentences, :mod:`.passages`). Passage signatures go into a second
+``MinHashLSH`` at a low Jaccard threshold, which serves as the candidate step
+for containment: a candidate pair is verified with the exact overlap
+coefficient ``|A & B| / min(|A|, |B|)`` of the shingle sets (a short passage
+inside a longer window scores 1.0), and must share ``passage_min_shared``
+shingles. datasketch's ``MinHashLSHEnsemble`` answers containment too, but it
+indexes a fixed set of entries in one go, while documents here arrive one at a
+time. Verified passage pairs of the same two documents that touch are merged
+into one span.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from ..config import DedupConfig
+from ..document import Document
+from . import passages as passages_mod
+from .align import shared_span
+from .clusters import UnionFind, choose
+from .index import Index
+from .minhash import lean, signatures
+from .shingle import TokenHasher, shingle_hashes, tokens_with_offsets
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a pair: which document, and where the shared text sits in it."""
+
+    doc: str
+    path: str | None
+    lines: tuple[int, int]  # 1-based, inclusive
+    chars: tuple[int, int]  # 0-based, end exclusive
+
+    def as_dict(self) -> dict:
+        return {"doc": self.doc, "path": self.path, "lines": list(self.lines), "chars": list(self.chars)}
+
+
+@dataclass(frozen=True)
+class Pair:
+    level: str  # "document" or "passage"
+    similarity: float
+    a: Side
+    b: Side
+    text: str
+    cluster: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "level": self.level,
+            "cluster": self.cluster,
+            "similarity": round(self.similarity, 4),
+            "a": self.a.as_dict(),
+            "b": self.b.as_dict(),
+            "text": self.text,
+        }
+
+
+@dataclass
+class _Entry:
+    key: str
+    path: str | None
+    text: str
+    time: float
+    tokens: list[str]
+    offsets: np.ndarray
+    shingles: np.ndarray  # sorted unique document shingle hashes
+    # (char start, char end, index of the first token, sorted unique shingle hashes)
+    passages: list[tuple[int, int, int, np.ndarray]] = field(default_factory=list)
+    line_starts: list[int] = field(default_factory=list)
+
+    def line_of(self, char: int) -> int:
+        if not self.line_starts:
+            self.line_starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
+        return bisect.bisect_right(self.line_starts, char)
+
+
+class Deduper:
+    """Add documents, then ask for verified pairs, clusters and the copies to keep.
+
+    >>> d = Deduper()
+    >>> story = "Russia said only Syrian troops should be on the southern border with Jordan and Israel. " * 3
+    >>> d.add(Document(story, id="a")); d.add(Document(story + " Reuters.", id="b"))
+    'a'
+    'b'
+    >>> [(p.level, p.a.doc, p.b.doc) for p in d.pairs() if p.level == "document"]
+    [('document', 'a', 'b')]
+    >>> d.clusters()
+    {'a': ['a', 'b']}
+    >>> d.dropped()
+    ['b']
+    """
+
+    def __init__(self, config: DedupConfig | None = None, index: Index | None = None):
+        self.config = c = config or DedupConfig()
+        self.index = index
+        self.indexed: set[str] = set()  # keys loaded from the index, not added here
+        self.hasher = TokenHasher()
+        self.entries: dict[str, _Entry] = {}
+        self.doc_lsh = MinHashLSH(threshold=c.threshold, num_perm=c.num_perm)
+        self.passage_lsh = MinHashLSH(threshold=c.passage_lsh_threshold, num_perm=c.num_perm)
+        self._doc_pairs: dict[tuple[str, str], float] = {}
+        self._passage_hits: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
+
+    # -- adding -----------------------------------------------------------------
+
+    def add(self, doc: Document, time: float = 0.0) -> str:
+        """Add one document; return its key (the record id, else the path)."""
+        return self.add_many([(doc, time)])[0]
+
+    def add_many(self, docs: Iterable[Document | tuple[Document, float]]) -> list[str]:
+        """Add documents in one vectorised batch; adding a key again changes nothing."""
+        batch = []
+        for item in docs:
+            doc, time = item if isinstance(item, tuple) else (item, 0.0)
+            key = _key(doc, len(self.entries) + len(batch))
+            if key in self.entries or any(e.key == key for e in batch):
+                continue
+            batch.append(self._prepare(doc, key, time))
+        self._index(batch)
+        return [e.key for e in batch]
+
+    def _prepare(self, doc: Document, key: str, time: float) -> _Entry:
+        c = self.config
+        toks, offsets = tokens_with_offsets(doc.text)
+        th = self.hasher(toks)
+        entry = _Entry(key, doc.path, doc.text, time, toks, offsets, np.unique(shingle_hashes(th, c.ngram)))
+        if c.level in ("passage", "both") and len(toks):
+            starts = offsets[:, 0]
+            for p in passages_mod.split(doc.text, c.passage_max_words, c.passage_window_words):
+                i, j = np.searchsorted(starts, p.start), np.searchsorted(starts, p.end)
+                if j - i >= c.passage_min_tokens:
+                    entry.passages.append((p.start, p.end, int(i), np.unique(shingle_hashes(th[i:j], c.passage_ngram))))
+        return entry
+
+    def _index(self, batch: list[_Entry]) -> None:
+        for entry, sigs in zip(batch, self._signatures(batch)):
+            self.entries[entry.key] = entry
+            self._match(entry, sigs, self._doc_pairs, self._passage_hits, insert=True)
+
+    def _signatures(self, batch: list[_Entry]) -> list[tuple[np.ndarray | None, np.ndarray]]:
+        """Per entry: (document signature or None, passage signatures), computed in one go."""
+        c = self.config
+        doc_level = c.level in ("document", "both")
+        sets = [e.shingles for e in batch] if doc_level else []
+        sets += [p[3] for e in batch for p in e.passages]
+        sigs = signatures(sets, c.num_perm, c.seed)
+        out, row = [], len(batch) if doc_level else 0
+        for n, e in enumerate(batch):
+            out.append((sigs[n] if doc_level else None, sigs[row : row + len(e.passages)]))
+            row += len(e.passages)
+        return out
+
+    def _match(self, entry: _Entry, sigs, doc_pairs: dict, passage_hits: dict, insert: bool) -> None:
+        """Verify LSH candidates for one entry against the entries indexed so far."""
+        c = self.config
+        doc_sig, passage_sigs = sigs
+        if doc_sig is not None:
+            m = lean(doc_sig, c.seed)
+            for other in self.doc_lsh.query(m):
+                j = jaccard(entry.shingles, self.entries[other].shingles)
+                if other != entry.key and j >= c.threshold:
+                    doc_pairs[_ordered(entry.key, other)] = j
+            if self.index is not None:
+                for other, _, j in self.index.query(doc_sig, entry.shingles):
+                    if other != entry.key:
+                        self._load_indexed(other)
+                        doc_pairs[_ordered(entry.key, other)] = j
+            if insert:
+                self.doc_lsh.insert(entry.key, m)
+        for k, (passage, sig) in enumerate(zip(entry.passages, passage_sigs)):
+            m = lean(sig, c.seed)
+            mine = passage[3]
+            for other_key, other_k in self.passage_lsh.query(m):
+                if other_key == entry.key:
+                    continue
+                theirs = self.entries[other_key].passages[other_k][3]
+                shared = overlap(mine, theirs)
+                score = shared / min(len(mine), len(theirs))
+                if shared >= c.passage_min_shared and score >= c.passage_threshold:
+                    if entry.key < other_key:
+                        passage_hits[(entry.key, other_key)].append((k, other_k, score))
+                    else:
+                        passage_hits[(other_key, entry.key)].append((other_k, k, score))
+            if insert:
+                self.passage_lsh.insert((entry.key, k), m)
+
+    def _load_indexed(self, key: str) -> None:
+        if key not in self.entries:
+            path, text, time = self.index.load(key)
+            toks, offsets = tokens_with_offsets(text)
+            self.entries[key] = _Entry(key, path, text, time, toks, offsets, np.empty(0, dtype=np.uint64))
+            self.indexed.add(key)
+
+    def save(self, index: Index | None = None) -> int:
+        """Add the documents added here to the index; return how many were new to it."""
+        index = index or self.index
+        batch = [e for k, e in self.entries.items() if k not in self.indexed]
+        c = self.config
+        sigs = signatures([e.shingles for e in batch], c.num_perm, c.seed)
+        added = sum(index.add(e.key, e.path, e.text, e.time, sig, e.shingles) for e, sig in zip(batch, sigs))
+        index.commit()
+        return added
+
+    # -- asking -----------------------------------------------------------------
+
+    def query(self, doc: Document) -> list[Pair]:
+        """Pairs between ``doc`` and the documents added so far, without adding it."""
+        entry = self._prepare(doc, _key(doc, len(self.entries)), 0.0)
+        probe = Deduper(self.config)
+        probe.hasher, probe.entries = self.hasher, {**self.entries, entry.key: entry}
+        self._match(entry, self._signatures([entry])[0], probe._doc_pairs, probe._passage_hits, insert=False)
+        return probe.pairs()
+
+    def pairs(self) -> list[Pair]:
+        """Every verified pair, documents first, in a stable order, with cluster ids."""
+        groups = self.clusters()
+        doc_cluster = {m: root for root, members in groups.items() for m in members}
+        out = []
+        for (a, b), sim in sorted(self._doc_pairs.items()):
+            pair = self._document_pair(a, b, sim)
+            out.append(_with_cluster(pair, doc_cluster[a]))
+        passage_uf = UnionFind()
+        found = []
+        for (a, b), hits in sorted(self._passage_hits.items()):
+            for pair in self._passage_pairs(a, b, hits):
+                passage_uf.union(a, b)
+                found.append(pair)
+        for pair in found:
+            out.append(_with_cluster(pair, "p:" + passage_uf.find(pair.a.doc)))
+        return out
+
+    def clusters(self) -> dict[str, list[str]]:
+        """Clusters of near-duplicate documents (two or more members), by cluster id."""
+        uf = UnionFind()
+        for a, b in self._doc_pairs:
+            uf.union(a, b)
+        return uf.groups()
+
+    def kept(self) -> list[str]:
+        """The copy kept from each cluster, by the keep policy."""
+        length = {k: len(e.text) for k, e in self.entries.items()}
+        time = {k: e.time for k, e in self.entries.items()}
+        return [choose(members, self.config.keep, length, time) for members in self.clusters().values()]
+
+    def dropped(self) -> list[str]:
+        kept = set(self.kept())
+        return sorted(m for members in self.clusters().values() for m in members if m not in kept)
+
+    # -- spans ------------------------------------------------------------------
+
+    def _side(self, entry: _Entry, t0: int, t1: int) -> Side:
+        c0, c1 = int(entry.offsets[t0, 0]), int(entry.offsets[t1 - 1, 1])
+        return Side(entry.key, entry.path, (entry.line_of(c0), entry.line_of(c1 - 1)), (c0, c1))
+
+    def _document_pair(self, a: str, b: str, sim: float) -> Pair:
+        ea, eb = self.entries[a], self.entries[b]
+        span = shared_span(ea.tokens, eb.tokens, self.config.min_block, self.config.max_gap)
+        if span is None:  # identical shingle sets, no aligned block (very short texts): whole texts
+            span = ((0, len(ea.tokens)), (0, len(eb.tokens)), 0)
+        (a0, a1), (b0, b1), _ = span
+        if a1 <= a0 or b1 <= b0:
+            side_a = Side(a, ea.path, (1, max(1, ea.line_of(len(ea.text)))), (0, len(ea.text)))
+            side_b = Side(b, eb.path, (1, max(1, eb.line_of(len(eb.text)))), (0, len(eb.text)))
+            return Pair("document", sim, side_a, side_b, ea.text)
+        side_a = self._side(ea, a0, a1)
+        return Pair("document", sim, side_a, self._side(eb, b0, b1), ea.text[side_a.chars[0] : side_a.chars[1]])
+
+    def _passage_pairs(self, a: str, b: str, hits) -> list[Pair]:
+        """Align each verified passage pair, then merge spans that overlap on both sides."""
+        ea, eb = self.entries[a], self.entries[b]
+        spans = []
+        for ka, kb, score in sorted(set(hits)):
+            pa, pb = ea.passages[ka], eb.passages[kb]
+            ta0, ta1 = pa[2], int(np.searchsorted(ea.offsets[:, 0], pa[1]))
+            tb0, tb1 = pb[2], int(np.searchsorted(eb.offsets[:, 0], pb[1]))
+            span = shared_span(ea.tokens[ta0:ta1], eb.tokens[tb0:tb1], self.config.min_block, self.config.max_gap)
+            if span is None:
+                continue
+            (x0, x1), (y0, y1), matched = span
+            spans.append([ta0 + x0, ta0 + x1, tb0 + y0, tb0 + y1, score])
+        spans.sort()
+        merged: list[list[int]] = []
+        for s in spans:
+            last = merged[-1] if merged else None
+            if last and s[0] <= last[1] and s[2] <= last[3] and s[3] >= last[2]:
+                last[1], last[3] = max(last[1], s[1]), max(last[3], s[3])
+                last[2] = min(last[2], s[2])
+                last[4] = max(last[4], s[4])
+            else:
+                merged.append(list(s))
+        out = []
+        for a0, a1, b0, b1, score in merged:
+            side_a, side_b = self._side(ea, a0, a1), self._side(eb, b0, b1)
+            out.append(Pair("passage", score, side_a, side_b, ea.text[side_a.chars[0] : side_a.chars[1]]))
+        return out
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    if not len(a) and not len(b):
+        return 1.0
+    shared = overlap(a, b)
+    return shared / (len(a) + len(b) - shared)
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> int:
+    return len(np.intersect1d(a, b, assume_unique=True))
+
+
+def _key(doc: Document, n: int) -> str:
+    """The record id, else the path, else the document's number in arrival order."""
+    return str(doc.id) if doc.id is not None else doc.path or f"#{n + 1}"
+
+
+def _ordered(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+def _with_cluster(pair: Pair, cluster: str) -> Pair:
+    return Pair(pair.level, pair.similarity, pair.a, pair.b, pair.text, cluster)

@@ -1,0 +1,62 @@
+"""Vectorised MinHash, interchangeable with datasketch's ``affine64`` scheme.
+
+datasketch 2.0's ``affine64`` permutation is ``a * fmix64(h) + b mod 2**64``
+with ``a`` odd and ``a``, ``b`` drawn uniformly over the whole 64-bit range
+from ``numpy.random.RandomState(seed)``; a bijection, so it adds no collisions,
+and no small or correlated parameters. We take the parameters from datasketch
+itself and apply them to many documents' shingles at once. A signature from
+:func:`signatures` equals ``datasketch.MinHash(num_perm, seed,
+hashfunc=shingle_hash, scheme="affine64")`` updated with the same shingles.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash
+
+SCHEME = "affine64"
+EMPTY = np.uint64((1 << 64) - 1)
+_CHUNK = 1 << 15  # shingles per block: bounds the (shingles x num_perm) matrix
+
+
+@lru_cache(maxsize=8)
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+    return np.ascontiguousarray(a, dtype=np.uint64), np.ascontiguousarray(b, dtype=np.uint64)
+
+
+def fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finalizer, as datasketch applies it before permuting."""
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> np.uint64(33))
+
+
+def signatures(sets: list[np.ndarray], num_perm: int = 128, seed: int = 1) -> np.ndarray:
+    """One signature row per shingle-hash array (empty arrays get the empty signature)."""
+    a, b = permutations(num_perm, seed)
+    out = np.full((len(sets), num_perm), EMPTY, dtype=np.uint64)
+    nonempty = [i for i, s in enumerate(sets) if len(s)]
+    start = 0
+    while start < len(nonempty):
+        # Take whole documents until the block holds about _CHUNK shingles.
+        end, size = start, 0
+        while end < len(nonempty) and (size == 0 or size + len(sets[nonempty[end]]) <= _CHUNK):
+            size += len(sets[nonempty[end]])
+            end += 1
+        rows = nonempty[start:end]
+        hv = fmix64(np.concatenate([sets[i] for i in rows]))
+        phv = hv[:, None] * a[None, :] + b[None, :]
+        offsets = np.cumsum([0] + [len(sets[i]) for i in rows[:-1]])
+        out[rows] = np.minimum.reduceat(phv, offsets, axis=0)
+        start = end
+    return out
+
+
+def lean(signature: np.ndarray, seed: int = 1) -> LeanMinHash:
+    """A datasketch ``LeanMinHash`` holding this signature, for ``MinHashLSH`` and ``jaccard``."""
+    return LeanMinHash(seed=seed, hashvalues=signature, scheme=SCHEME)
