@@ -118,8 +118,10 @@ class Deduper:
     # -- adding -----------------------------------------------------------------
 
     def add(self, doc: Document, time: float = 0.0) -> str:
-        """Add one document; return its key (the record id, else the path)."""
-        return self.add_many([(doc, time)])[0]
+        """Add one document; return its key (the record id, else the path, else its arrival number)."""
+        key = _key(doc, len(self.entries))
+        self.add_many([(doc, time)])
+        return key
 
     def add_many(self, docs: Iterable[Document | tuple[Document, float]]) -> list[str]:
         """Add documents in one vectorised batch; adding a key again changes nothing."""
