@@ -202,7 +202,9 @@ def test_cli_dedup_folder_output_and_index(cli, tmp_path, seed_texts):
     (new / "copy.txt").write_text(seed_texts["000_bc8268dc4ac8593a.txt"])
     again = cli("dedup", new, "--index", index, "--level", "document")
     found = [json.loads(line) for line in again.stdout.splitlines()]
-    assert [(p["a"]["doc"], p["b"]["doc"]) for p in found] == [(str(folder / "z.txt"), str(new / "copy.txt"))]
+    assert [(p["a"]["doc"], p["b"]["doc"]) for p in found] == [
+        (str(folder / name), str(new / "copy.txt")) for name in ("y.txt", "z.txt")
+    ]
 
 
 def test_cli_dedup_bad_inputs(cli, tmp_path):
