@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import replace
 
@@ -18,6 +19,15 @@ from .io import InputError, atomic_writer
 from .rules import RuleError, check_examples, load_rules
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+
+
+def run() -> None:
+    """The console script: ``main`` with a quiet exit when the reader of our output goes away (``| head``)."""
+    try:
+        main()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
 
 
 def _err(message: str) -> None:
@@ -83,6 +93,8 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
         summary = job.run(list(paths), glob=glob, fmt=fmt)
     except InputError as err:
         raise click.UsageError(str(err)) from None
+    except BrokenPipeError:
+        raise
     except OSError as err:
         _err(f"cannot write output: {err}")
         sys.exit(EXIT_FOUND)

@@ -228,3 +228,10 @@ def test_jsonl_output_has_one_record_per_line_whatever_the_text(cli):
     result = cli("clean", "--format", "jsonl", "-", input=jsonl([{"text": text}, {"text": "b"}]))
     lines = result.stdout.splitlines()  # splitlines() breaks on U+2028 too: they must be escaped
     assert len(lines) == 2 and json.loads(lines[0])["text"].startswith("line\u2028separator\u2029paragraph")
+
+
+def test_output_into_a_closed_pipe_is_quiet():
+    proc = subprocess.run(
+        f"{sys.executable} -m cleaner clean {SEEDS} | head -1", shell=True, capture_output=True, text=True
+    )
+    assert proc.stdout.startswith("==> ") and proc.stderr == ""
