@@ -16,6 +16,8 @@ from .corpus import CorpusCleaner, Output, read_documents, write_kept
 from .dedup import Deduper
 from .dedup.index import Index, IndexError_
 from .io import InputError, atomic_writer
+from .pipeline import run_corpus
+from .settings import SettingsError, default_map, find_settings
 from .rules import RuleError, check_examples, load_rules
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -48,8 +50,41 @@ def _build_cleaner(rules: tuple[str, ...], no_default_rules: bool) -> Cleaner:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cleaner")
-def main() -> None:
-    """Strip boilerplate from text corpora; every removal explained."""
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Strip boilerplate from text corpora and find near-duplicates; every removal explained.
+
+    Options can also come from cleaner.toml or [tool.cleaner] in pyproject.toml,
+    found from the current folder upward; flags win. `cleaner config` shows them.
+    """
+    try:
+        path, data = find_settings()
+        ctx.default_map = default_map(path, data, _option_names())
+    except SettingsError as err:
+        raise click.UsageError(str(err)) from None
+    ctx.meta["settings_path"] = path
+
+
+def _option_names() -> dict[str, dict[str, str]]:
+    """Per command: long option name (without --) -> parameter name."""
+    out = {}
+    for name, command in main.commands.items():
+        out[name] = {
+            opt[2:]: p.name
+            for p in command.params
+            if isinstance(p, click.Option)
+            for opt in p.opts
+            if opt.startswith("--") and opt not in ("--help",)
+        }
+    return out
+
+
+def _progress(total_bytes: int, quiet: bool):
+    """A progress bar on standard error when it is a terminal: bytes done, rate and time left."""
+    if quiet or not sys.stderr.isatty() or total_bytes <= 0:
+        return None
+    return click.progressbar(length=total_bytes, label="cleaning", file=sys.stderr, show_pos=False,
+                             show_eta=True, item_show_func=None, width=30)
 
 
 @main.command()
@@ -75,7 +110,8 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
         raise click.UsageError("--in-place and -o/--output do not go together")
     cleaner = _build_cleaner(rules, no_default_rules)
 
-    def on_result(doc, result):
+    def on_result(source, result, where):
+        doc = result.document
         if explain:
             for r in result.removals:
                 click.echo(f"{doc.label}:{doc.first_text_line(r)}: {r.kind} [{r.rule}] {r.reason}", err=True)
@@ -201,6 +237,83 @@ def _print_pairs(pairs) -> None:
                    f"  [{p.cluster}]")
         text = " ".join(p.text.split())
         click.echo(f"          {text[:150]}{'…' if len(text) > 150 else ''}")
+
+
+@main.command("run")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, help="The output folder: cleaned corpus, duplicates.jsonl, summary.json, report.html.")
+@click.option("--format", "fmt", type=click.Choice(["auto", "text", "jsonl"]), default="auto", show_default=True)
+@click.option("--glob", default="*.txt", show_default=True, help="Which files to take from folders.")
+@click.option("--text-field", default="text", show_default=True)
+@click.option("--id-field", default="id", show_default=True)
+@click.option("--rules", "rules", multiple=True, type=click.Path(dir_okay=False), help="A rule file to add; repeatable.")
+@click.option("--no-default-rules", is_flag=True)
+@click.option("--level", type=click.Choice(["document", "passage", "both"]), default="both", show_default=True)
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=DedupConfig.threshold, show_default=True)
+@click.option("--keep", type=click.Choice(["first", "longest", "newest"]), default="first", show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no closing line.")
+def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_default_rules, level, threshold, keep, quiet):
+    """Clean PATHS, deduplicate them, and write everything to OUT.
+
+    OUT receives the cleaned corpus (same layout and formats as the input, less
+    the dropped duplicate copies), duplicates.jsonl, summary.json and report.html.
+    """
+    cleaner = _build_cleaner(rules, no_default_rules)
+    try:
+        dedup_config = DedupConfig(level=level, threshold=threshold, keep=keep)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    total = sum(os.path.getsize(p) for p in _files(paths, glob))
+    bar = _progress(total, quiet)
+
+    def advance(source, result):
+        if bar is not None:
+            bar.update(len(result.document.text.encode("utf-8")))
+
+    try:
+        if bar is not None:
+            bar.__enter__()
+        result = run_corpus(list(paths), output, cleaner, dedup_config, glob, fmt, text_field, id_field,
+                            on_error=lambda e: _err(str(e)), on_warning=lambda m: _err(f"warning: {m}"),
+                            on_document=advance)
+    except InputError as err:
+        raise click.UsageError(str(err)) from None
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    s = result.summary
+    if not quiet:
+        _err(f"{s.documents} document(s), {s.lines_removed} line(s) removed, {len(result.pairs)} duplicate pair(s), "
+             f"{len(result.dropped)} copy(ies) dropped; report: {result.outputs['report.html']}")
+    if s.errors:
+        _err(f"{len(s.errors)} input(s) failed")
+        sys.exit(EXIT_FOUND)
+
+
+def _files(paths, glob):
+    from .io import Source, find_sources
+
+    return [s.path for s in find_sources(list(paths), glob) if isinstance(s, Source) and not s.is_stdin]
+
+
+@main.command("config")
+@click.pass_context
+def config_command(ctx):
+    """Print the effective configuration: the config file found, and each command's options."""
+    path = ctx.parent.meta.get("settings_path")
+    click.echo(f"# config file: {path or 'none (cleaner.toml or [tool.cleaner] in pyproject.toml, from here upward)'}")
+    defaults = ctx.parent.default_map or {}
+    for name, command in sorted(main.commands.items()):
+        options = [p for p in command.params if isinstance(p, click.Option) and p.name not in ("help",)]
+        if not options:
+            continue
+        click.echo(f"[{name}]")
+        for p in options:
+            value = defaults.get(name, {}).get(p.name, p.default)
+            if not isinstance(value, (str, int, float, bool, tuple, list)):
+                continue
+            long = next((o[2:] for o in p.opts if o.startswith("--")), p.name)
+            click.echo(f"{long} = {json.dumps(list(value) if isinstance(value, tuple) else value)}")
 
 
 @main.group()

@@ -102,7 +102,8 @@ class CorpusCleaner:
     output: Output = field(default_factory=Output)
     text_field: str = "text"
     id_field: str = "id"
-    on_result: Callable[[Document, Result], None] | None = None
+    # Called with each result and where it went: (target path or None, record ordinal in it or None).
+    on_result: Callable[[Source, Result, tuple[str | None, int | None]], None] | None = None
     on_error: Callable[[InputError], None] | None = None
     on_warning: Callable[[str], None] | None = None
     summary: Summary = field(default_factory=Summary)
@@ -111,6 +112,7 @@ class CorpusCleaner:
         sources = [s for s in find_sources(paths, glob, fmt) if not self._failed(s)]
         self._check_output(sources)
         self._multi = len(sources) > 1
+        self._jsonl_count = 0
         with ExitStack() as stack:
             self._jsonl_out = stack.enter_context(self._open(self.output.path)) if self.output.mode == "jsonl" else None
             for source in sources:
@@ -148,9 +150,20 @@ class CorpusCleaner:
     def _clean(self, source: Source, doc: Document) -> Result:
         result = self.cleaner.clean(doc)
         self.summary.add(source.path, result)
-        if self.on_result:
-            self.on_result(result.document, result)
         return result
+
+    def _report(self, source: Source, result: Result, target: str | None, ordinal: int | None) -> None:
+        if self.on_result:
+            self.on_result(source, result, (target, ordinal))
+
+    def target(self, source: Source) -> str | None:
+        """The file a source's results go to (None: standard output)."""
+        mode = self.output.mode
+        if mode == "in-place":
+            return source.path
+        if mode == "folder":
+            return str(Path(self.output.path) / source.relpath)
+        return self.output.path
 
     def _one(self, source: Source) -> None:
         fmt, lines = source.format, None
@@ -176,7 +189,9 @@ class CorpusCleaner:
         if mode == "jsonl":
             record = {"id": source.relpath, "path": source.path, "text": result.text, "cleaner": contract_field(result)}
             self._jsonl_out.write(dump_record(record))
-        elif mode == "stdout":
+            self._jsonl_count += 1
+            return self._report(source, result, self.output.path, self._jsonl_count)
+        if mode == "stdout":
             out = sys.stdout.buffer
             if self._multi:
                 out.write(f"==> {source.path} <==\n".encode())
@@ -184,26 +199,26 @@ class CorpusCleaner:
             if not result.text.endswith("\n"):
                 out.write(b"\n")
             out.flush()
-        else:
-            target = source.path if mode == "in-place" else Path(self.output.path) / source.relpath
-            if mode == "in-place" and not result.changed:
-                return
-            with atomic_writer(target, compress=False) as stream:
+        elif mode == "folder" or result.changed:  # in place: an unchanged file is not rewritten
+            with atomic_writer(self.target(source), compress=False) as stream:
                 stream.write(result.text.encode("utf-8"))
+        self._report(source, result, self.target(source), None)
 
     def _jsonl(self, source: Source, lines) -> None:
         mode = self.output.mode
         if mode == "jsonl":
-            self._records(source, lines, self._jsonl_out)
+            self._jsonl_count = self._records(source, lines, self._jsonl_out, self.output.path, self._jsonl_count)
         elif mode == "stdout":
-            self._records(source, lines, sys.stdout.buffer)
+            self._records(source, lines, sys.stdout.buffer, None, 0)
         else:
-            target = source.path if mode == "in-place" else Path(self.output.path) / source.relpath
+            target = self.target(source)
             with atomic_writer(target) as stream:
-                self._records(source, lines, stream)
+                self._records(source, lines, stream, target, 0)
 
-    def _records(self, source: Source, lines, out) -> None:
+    def _records(self, source: Source, lines, out, target: str | None, count: int) -> int:
+        """Clean every record of a source into ``out``; return how many lines ``out`` now holds."""
         for rec in read_jsonl(source, self.text_field, lines):
+            count += 1
             if rec.error is not None:
                 self._failed(rec.error)
                 out.write(rec.raw if rec.raw.endswith(b"\n") else rec.raw + b"\n")
@@ -215,6 +230,8 @@ class CorpusCleaner:
             data[self.text_field] = result.text
             data["cleaner"] = contract_field(result)
             out.write(dump_record(data))
+            self._report(source, result, target, count)
+        return count
 
 
 def document_key(source: Source, record: dict | None, line: int, id_field: str) -> str:

@@ -187,8 +187,11 @@ def atomic_writer(path: str | Path, compress: bool | None = None):
                 stream.close()
             raw.flush()
             os.fsync(raw.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        if mode is None:  # a new file gets the usual permissions, not mkstemp's 0600
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:

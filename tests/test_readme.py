@@ -11,7 +11,7 @@ def commands():
 
 def test_readme_starts_with_install_and_test_commands():
     first, second = commands()[:2]
-    assert "pip install ." in first and "cleaner" in first.split("&&")[-1] and "seeds/" in first
+    assert "pip install ." in first and first.split("&&")[-1].strip() == "cleaner run seeds/ -o out/"
     assert second.endswith("pytest")
 
 

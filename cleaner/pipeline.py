@@ -1,0 +1,158 @@
+"""The main job: clean a corpus, deduplicate it, and write the cleaned corpus with its reports.
+
+OUT receives the cleaned corpus in the same layout and formats as the input,
+less the copies dedup drops; ``duplicates.jsonl`` (one verified pair per line);
+``summary.json`` (counts per kind, rule and file, bytes in and out, dedup
+counts, timings); and ``report.html``. It streams: each cleaned document is
+written as soon as it is cleaned and goes to the deduper in batches; dropped
+copies are taken out of OUT at the end (atomically, file by file).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .clean import Cleaner
+from .config import DedupConfig
+from .corpus import CorpusCleaner, Output, Summary
+from .dedup import Deduper
+from .document import Document, Result
+from .io import InputError, Source, atomic_writer, dump_record
+from .report import DocumentView, render_html
+
+BATCH = 256
+
+
+@dataclass
+class RunResult:
+    summary: Summary
+    pairs: list
+    dropped: list[str]
+    outputs: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def check_output_dir(paths: list[str], out: Path) -> None:
+    """Refuse an OUT inside an input folder (a second run would read its own output) or equal to an input."""
+    out = out.resolve()
+    for raw in paths:
+        if raw == "-":
+            continue
+        p = Path(raw).resolve()
+        if out == p or (p.is_dir() and p in out.parents):
+            raise InputError(raw, f"the output folder {out} is inside this input; choose an OUT outside it")
+
+
+def run_corpus(
+    paths: list[str],
+    out_dir: str | Path,
+    cleaner: Cleaner,
+    dedup: DedupConfig | None = None,
+    glob: str = "*.txt",
+    fmt: str = "auto",
+    text_field: str = "text",
+    id_field: str = "id",
+    on_error: Callable[[InputError], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
+    on_document: Callable[[Source, Result], None] | None = None,
+) -> RunResult:
+    out = Path(out_dir)
+    check_output_dir(paths, out)
+    out.mkdir(parents=True, exist_ok=True)
+    deduper = Deduper(dedup or DedupConfig())
+    views: list[DocumentView] = []
+    where: dict[str, tuple[str | None, int | None]] = {}
+    batch: list[Document] = []
+    started = time.perf_counter()
+
+    def collect(source: Source, result: Result, target: tuple[str | None, int | None]) -> None:
+        doc = result.document
+        key = doc.id if doc.id is not None else doc.path
+        if key in where:  # a repeated record id: name it by place instead
+            key = f"{doc.path}:{target[1]}"
+        where[key] = target
+        view = DocumentView.from_result(key, result)
+        if view is not None:
+            views.append(view)
+        batch.append(Document(result.text, id=key, path=doc.path))
+        if len(batch) >= BATCH:
+            deduper.add_many(batch)
+            batch.clear()
+        if on_document:
+            on_document(source, result)
+
+    job = CorpusCleaner(
+        cleaner, Output("folder", str(out)), text_field=text_field, id_field=id_field,
+        on_result=collect, on_error=on_error, on_warning=on_warning,
+    )
+    summary = job.run(paths, glob=glob, fmt=fmt)
+    deduper.add_many(batch)
+    cleaned = time.perf_counter()
+    pairs = deduper.pairs()
+    dropped = deduper.dropped()
+    _remove_dropped(dropped, where, id_field)
+    deduped = time.perf_counter()
+
+    outputs = {name: str(out / name) for name in ("duplicates.jsonl", "summary.json", "report.html")}
+    records = [p.as_dict() for p in pairs]
+    with atomic_writer(outputs["duplicates.jsonl"], compress=False) as f:
+        for record in records:
+            f.write(dump_record(record))
+    timings = {"clean_seconds": round(cleaned - started, 3), "dedup_seconds": round(deduped - cleaned, 3)}
+    by_level = defaultdict(int)
+    for p in pairs:
+        by_level[p.level] += 1
+    data = summary.as_dict() | {
+        "dedup": {
+            "pairs": dict(sorted(by_level.items())),
+            "clusters": len(deduper.clusters()),
+            "dropped": dropped,
+            "kept": deduper.kept(),
+        },
+        "timings": timings,
+    }
+    with atomic_writer(outputs["summary.json"], compress=False) as f:
+        f.write(json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+    dropped_set = set(dropped)
+    for view in views:
+        view.dropped = view.doc in dropped_set
+    texts = {k: deduper.entries[k].text for p in records for k in (p["a"]["doc"], p["b"]["doc"])}
+    html = render_html(data, views, records, texts)
+    with atomic_writer(outputs["report.html"], compress=False) as f:
+        f.write(html.encode("utf-8"))
+    timings["report_seconds"] = round(time.perf_counter() - deduped, 3)
+    return RunResult(summary, pairs, dropped, outputs, timings)
+
+
+def _remove_dropped(dropped: list[str], where: dict, id_field: str) -> None:
+    """Take dropped copies out of OUT: delete text files, rewrite JSONL files without those records."""
+    by_file: dict[str, set[int]] = defaultdict(set)
+    for key in dropped:
+        target, ordinal = where.get(key, (None, None))
+        if target is None:
+            continue
+        if ordinal is None:
+            os.unlink(target)
+        else:
+            by_file[target].add(ordinal)
+    for target, ordinals in by_file.items():
+        source = Source(target, "jsonl", Path(target).name)
+        with atomic_writer(target + ".dedup", compress=target.lower().endswith(".gz")) as f:
+            for n, line in enumerate(_raw_lines(source), 1):
+                if n not in ordinals:
+                    f.write(line)
+        os.replace(target + ".dedup", target)
+
+
+def _raw_lines(source: Source):
+    opener = gzip.open if source.path.lower().endswith(".gz") else open
+    with opener(source.path, "rb") as f:
+        yield from f
+

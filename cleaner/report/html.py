@@ -1,0 +1,68 @@
+"""Render ``report.html``: one static file, no network, readable without a server.
+
+The data goes into the page as JSON and a small script renders one page of
+documents at a time, so the page stays usable for 100,000 documents. For each
+document only its removed lines and one line of context on either side are kept,
+so the file grows with what was removed, not with the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+from ..document import Result
+
+CONTEXT = 1
+
+
+@dataclass
+class DocumentView:
+    """What the report shows of one cleaned document."""
+
+    doc: str
+    path: str | None
+    lines: list[list]  # [line number, text, kind or None, rule or None, reason or None]
+    dropped: bool = False
+
+    @classmethod
+    def from_result(cls, key: str, result: Result) -> DocumentView | None:
+        if not result.removals:
+            return None
+        lines = result.document.lines
+        removed = result.removed_lines()
+        show = sorted({n for r in result.removals for n in range(r.start - CONTEXT, r.end + CONTEXT + 1) if 1 <= n <= len(lines)})
+        rows = []
+        for n in show:
+            r = removed.get(n)
+            if not lines[n - 1].strip():
+                continue  # blank lines, removed or kept, say nothing
+            rows.append([n, lines[n - 1], r.kind if r else None, r.rule if r else None, r.reason if r else None])
+        return cls(key, result.document.path, rows)
+
+
+def render_html(summary: dict, documents: list[DocumentView], pairs: list[dict], texts: dict[str, str]) -> str:
+    """The report page. ``texts`` holds the cleaned text of every document in a pair, for the side-by-side view."""
+    data = {
+        "summary": summary,
+        "documents": [d.__dict__ for d in documents],
+        "pairs": [_pair_view(p, texts) for p in pairs],
+    }
+    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    template = (resources.files(__package__) / "template.html").read_text(encoding="utf-8")
+    return template.replace("/*DATA*/null", payload)
+
+
+def _pair_view(pair: dict, texts: dict[str, str]) -> dict:
+    """A pair with some context around the shared span on each side."""
+    view = dict(pair)
+    for side in ("a", "b"):
+        s = dict(pair[side])
+        text = texts.get(s["doc"], "")
+        c0, c1 = s["chars"]
+        lo, hi = max(0, text.rfind("\n", 0, max(0, c0 - 200)) + 1), text.find("\n", min(len(text), c1 + 200))
+        hi = len(text) if hi == -1 else hi
+        s["before"], s["shared"], s["after"] = text[lo:c0], text[c0:c1], text[c1:hi]
+        view[side] = s
+    return view
