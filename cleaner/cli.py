@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+import time
 from dataclasses import replace
 
 import click
@@ -15,7 +17,7 @@ from .config import Config, DedupConfig
 from .corpus import CorpusCleaner, Output, read_documents, write_kept
 from .dedup import Deduper
 from .dedup.index import Index, IndexError_
-from .io import InputError, atomic_writer
+from .io import InputError, Source, atomic_writer, find_sources
 from .pipeline import run_corpus
 from .settings import SettingsError, default_map, find_settings
 from .rules import RuleError, check_examples, load_rules
@@ -79,12 +81,23 @@ def _option_names() -> dict[str, dict[str, str]]:
     return out
 
 
-def _progress(total_bytes: int, quiet: bool):
-    """A progress bar on standard error when it is a terminal: bytes done, rate and time left."""
+def _progress(total_bytes: int, quiet: bool, label: str = "cleaning"):
+    """A progress bar on standard error when it is a terminal: share done, MB/s and time left."""
     if quiet or not sys.stderr.isatty() or total_bytes <= 0:
         return None
-    return click.progressbar(length=total_bytes, label="cleaning", file=sys.stderr, show_pos=False,
-                             show_eta=True, item_show_func=None, width=30)
+    started = time.perf_counter()
+
+    def rate(_):
+        done = bar.pos / 1e6
+        return f"{done:.1f}/{total_bytes / 1e6:.1f} MB, {done / max(1e-9, time.perf_counter() - started):.1f} MB/s"
+
+    bar = click.progressbar(length=total_bytes, label=label, file=sys.stderr, show_eta=True, width=30,
+                            item_show_func=rate)
+    return bar
+
+
+def _maybe(bar):
+    return bar if bar is not None else contextlib.nullcontext()
 
 
 @main.command()
@@ -100,7 +113,8 @@ def _progress(total_bytes: int, quiet: bool):
 @click.option("--no-default-rules", is_flag=True, help="Use only the rule files given with --rules.")
 @click.option("--explain", is_flag=True, help="One line per removal on standard error: path:line: kind [rule] reason.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON summary: counts per kind, rule and file; errors.")
-def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_default_rules, explain, report):
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_default_rules, explain, report, quiet):
     """Clean PATHS: text files, folders, .jsonl(.gz) files, or - for standard input.
 
     Exit status: 0 when every input was cleaned, 1 when some input failed
@@ -110,8 +124,13 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
         raise click.UsageError("--in-place and -o/--output do not go together")
     cleaner = _build_cleaner(rules, no_default_rules)
 
+    # No bar while cleaned text goes to a terminal: the two would mix.
+    bar = _progress(_total_bytes(paths, glob), quiet or (output is None and not in_place and sys.stdout.isatty()))
+
     def on_result(source, result, where):
         doc = result.document
+        if bar is not None:
+            bar.update(len(doc.text.encode("utf-8")))
         if explain:
             for r in result.removals:
                 click.echo(f"{doc.label}:{doc.first_text_line(r)}: {r.kind} [{r.rule}] {r.reason}", err=True)
@@ -126,7 +145,8 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
         on_warning=lambda m: _err(f"warning: {m}"),
     )
     try:
-        summary = job.run(list(paths), glob=glob, fmt=fmt)
+        with _maybe(bar):
+            summary = job.run(list(paths), glob=glob, fmt=fmt)
     except InputError as err:
         raise click.UsageError(str(err)) from None
     except BrokenPipeError:
@@ -166,8 +186,9 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
 @click.option("--glob", default="*.txt", show_default=True, help="Which files to take from folders.")
 @click.option("--text-field", default="text", show_default=True)
 @click.option("--id-field", default="id", show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no closing lines.")
 def dedup(paths, level, threshold, passage_threshold, num_perm, ngram, seed, keep, time_field, output, report,
-          index_path, fmt, glob, text_field, id_field):
+          index_path, fmt, glob, text_field, id_field, quiet):
     """Find near-duplicate documents and passages reused across PATHS.
 
     Every pair is verified with the exact similarity of the shingle sets and
@@ -197,12 +218,16 @@ def dedup(paths, level, threshold, passage_threshold, num_perm, ngram, seed, kee
             yield item
 
     batch = []
-    for _, doc, _ in docs():
-        batch.append((doc, doc.meta.get("time", 0.0)))
-        if len(batch) >= 256:
-            deduper.add_many(batch)
-            batch = []
-    deduper.add_many(batch)
+    bar = _progress(_total_bytes(paths, glob), quiet, "hashing")
+    with _maybe(bar):
+        for _, doc, _ in docs():
+            batch.append((doc, doc.meta.get("time", 0.0)))
+            if bar is not None:
+                bar.update(len(doc.text.encode("utf-8")))
+            if len(batch) >= 256:
+                deduper.add_many(batch)
+                batch = []
+        deduper.add_many(batch)
     pairs = deduper.pairs()
     if report:
         with atomic_writer(report, compress=False) as stream:
@@ -218,11 +243,13 @@ def dedup(paths, level, threshold, passage_threshold, num_perm, ngram, seed, kee
         source_docs = (d for d in read_documents(list(paths), glob, fmt, text_field, id_field)
                        if not isinstance(d, InputError)) if reread else kept_docs
         written, skipped = write_kept(source_docs, dropped, Output.for_path(output))
-        _err(f"wrote {written} document(s) to {output}, dropped {skipped} duplicate(s)")
+        if not quiet:
+            _err(f"wrote {written} document(s) to {output}, dropped {skipped} duplicate(s)")
     if index is not None:
         added = deduper.save()
         index.close()
-        _err(f"index {index_path}: {added} document(s) added")
+        if not quiet:
+            _err(f"index {index_path}: {added} document(s) added")
     if errors:
         _err(f"{errors} input(s) failed")
         sys.exit(EXIT_FOUND)
@@ -263,24 +290,19 @@ def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_defaul
         dedup_config = DedupConfig(level=level, threshold=threshold, keep=keep)
     except ValueError as err:
         raise click.UsageError(str(err)) from None
-    total = sum(os.path.getsize(p) for p in _files(paths, glob))
-    bar = _progress(total, quiet)
+    bar = _progress(_total_bytes(paths, glob), quiet)
 
     def advance(source, result):
         if bar is not None:
             bar.update(len(result.document.text.encode("utf-8")))
 
     try:
-        if bar is not None:
-            bar.__enter__()
-        result = run_corpus(list(paths), output, cleaner, dedup_config, glob, fmt, text_field, id_field,
-                            on_error=lambda e: _err(str(e)), on_warning=lambda m: _err(f"warning: {m}"),
-                            on_document=advance)
+        with _maybe(bar):
+            result = run_corpus(list(paths), output, cleaner, dedup_config, glob, fmt, text_field, id_field,
+                                on_error=lambda e: _err(str(e)), on_warning=lambda m: _err(f"warning: {m}"),
+                                on_document=advance)
     except InputError as err:
         raise click.UsageError(str(err)) from None
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     s = result.summary
     if not quiet:
         _err(f"{s.documents} document(s), {s.lines_removed} line(s) removed, {len(result.pairs)} duplicate pair(s), "
@@ -290,10 +312,9 @@ def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_defaul
         sys.exit(EXIT_FOUND)
 
 
-def _files(paths, glob):
-    from .io import Source, find_sources
-
-    return [s.path for s in find_sources(list(paths), glob) if isinstance(s, Source) and not s.is_stdin]
+def _total_bytes(paths, glob) -> int:
+    """Bytes in the input files (standard input counts nothing): the progress bar's length."""
+    return sum(os.path.getsize(s.path) for s in find_sources(list(paths), glob) if isinstance(s, Source) and not s.is_stdin)
 
 
 @main.command("config")

@@ -116,3 +116,33 @@ def test_report_in_headless_chromium(seeds_run, tmp_path, gold):
     shot = tmp_path / "report.png"
     subprocess.run(flags + [f"--screenshot={shot}", report.as_uri()], capture_output=True, timeout=120, check=True)
     assert shot.stat().st_size > 10_000
+
+
+def stderr_on_a_terminal(args):
+    """Run the CLI with standard error on a pseudo-terminal; return what it showed there."""
+    import pty
+    import sys
+
+    master, slave = pty.openpty()
+    proc = subprocess.run([sys.executable, "-m", "cleaner", *map(str, args)], stderr=slave, stdout=subprocess.DEVNULL)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_and_quiet(tmp_path):
+    code, shown = stderr_on_a_terminal(["run", SEEDS, "-o", tmp_path / "a"])
+    assert code == 0 and "cleaning" in shown and "100%" in shown and "MB/s" in shown
+    code, shown = stderr_on_a_terminal(["run", SEEDS, "-o", tmp_path / "b", "--quiet"])
+    assert code == 0 and shown == ""
+    code, shown = stderr_on_a_terminal(["dedup", SEEDS])
+    assert code == 0 and "hashing" in shown
