@@ -96,8 +96,18 @@ def _progress(total_bytes: int, quiet: bool, label: str = "cleaning"):
     return bar
 
 
+@contextlib.contextmanager
 def _maybe(bar):
-    return bar if bar is not None else contextlib.nullcontext()
+    """Show ``bar`` (if any) while the block runs; fill it when the block ends well.
+
+    Repair can shorten a text, so the bytes counted may fall short of the file sizes.
+    """
+    if bar is None:
+        yield
+        return
+    with bar:
+        yield
+        bar.update(max(0, bar.length - bar.pos))
 
 
 @main.command()
