@@ -14,7 +14,9 @@ from importlib import resources
 
 from ..document import Result
 
-CONTEXT = 1
+CONTEXT = 1  # lines of context around removed lines
+CONTEXT_CHARS = 300  # a context line is cut to this many characters
+MAX_PAIRS = 500  # pairs shown in the page; all of them are in duplicates.jsonl
 
 
 @dataclass
@@ -38,16 +40,19 @@ class DocumentView:
             r = removed.get(n)
             if not lines[n - 1].strip():
                 continue  # blank lines, removed or kept, say nothing
-            rows.append([n, lines[n - 1], r.kind if r else None, r.rule if r else None, r.reason if r else None])
+            text = lines[n - 1] if r or len(lines[n - 1]) <= CONTEXT_CHARS else lines[n - 1][:CONTEXT_CHARS] + "…"
+            rows.append([n, text, r.kind if r else None, r.rule if r else None, r.reason if r else None])
         return cls(key, result.document.path, rows)
 
 
 def render_html(summary: dict, documents: list[DocumentView], pairs: list[dict], texts: dict[str, str]) -> str:
     """The report page. ``texts`` holds the cleaned text of every document in a pair, for the side-by-side view."""
+    shown = ("documents", "changed", "lines_removed", "bytes_in", "bytes_out", "by_kind", "errors")
     data = {
-        "summary": summary,
+        "summary": {k: summary.get(k) for k in shown},  # per-file counts and kept lists stay in summary.json
         "documents": [d.__dict__ for d in documents],
-        "pairs": [_pair_view(p, texts) for p in pairs],
+        "pairs": [_pair_view(p, texts) for p in pairs[:MAX_PAIRS]],
+        "pairs_total": len(pairs),
     }
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     template = (resources.files(__package__) / "template.html").read_text(encoding="utf-8")
@@ -61,8 +66,7 @@ def _pair_view(pair: dict, texts: dict[str, str]) -> dict:
         s = dict(pair[side])
         text = texts.get(s["doc"], "")
         c0, c1 = s["chars"]
-        lo, hi = max(0, text.rfind("\n", 0, max(0, c0 - 200)) + 1), text.find("\n", min(len(text), c1 + 200))
-        hi = len(text) if hi == -1 else hi
+        lo, hi = max(0, c0 - CONTEXT_CHARS), min(len(text), c1 + CONTEXT_CHARS)
         s["before"], s["shared"], s["after"] = text[lo:c0], text[c0:c1], text[c1:hi]
         view[side] = s
     return view
