@@ -81,9 +81,15 @@ def _option_names() -> dict[str, dict[str, str]]:
     return out
 
 
-def _progress(total_bytes: int, quiet: bool, label: str = "cleaning"):
-    """A progress bar on standard error when it is a terminal: share done, MB/s and time left."""
-    if quiet or not sys.stderr.isatty() or total_bytes <= 0:
+def _progress(paths, glob: str, quiet: bool, label: str = "cleaning"):
+    """A progress bar on standard error when it is a terminal: share done, MB/s and time left.
+
+    Its length is the size of the input files, found only when a bar is shown.
+    """
+    if quiet or not sys.stderr.isatty():
+        return None
+    total_bytes = _total_bytes(paths, glob)
+    if total_bytes <= 0:
         return None
     started = time.perf_counter()
 
@@ -135,7 +141,7 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
     cleaner = _build_cleaner(rules, no_default_rules)
 
     # No bar while cleaned text goes to a terminal: the two would mix.
-    bar = _progress(_total_bytes(paths, glob), quiet or (output is None and not in_place and sys.stdout.isatty()))
+    bar = _progress(paths, glob, quiet or (output is None and not in_place and sys.stdout.isatty()))
 
     def on_result(source, result, where):
         doc = result.document
@@ -228,7 +234,7 @@ def dedup(paths, level, threshold, passage_threshold, num_perm, ngram, seed, kee
             yield item
 
     batch = []
-    bar = _progress(_total_bytes(paths, glob), quiet, "hashing")
+    bar = _progress(paths, glob, quiet, "hashing")
     with _maybe(bar):
         for _, doc, _ in docs():
             batch.append((doc, doc.meta.get("time", 0.0)))
@@ -300,7 +306,7 @@ def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_defaul
         dedup_config = DedupConfig(level=level, threshold=threshold, keep=keep)
     except ValueError as err:
         raise click.UsageError(str(err)) from None
-    bar = _progress(_total_bytes(paths, glob), quiet)
+    bar = _progress(paths, glob, quiet)
 
     def advance(source, result):
         if bar is not None:

@@ -113,7 +113,8 @@ class Record:
     error: InputError | None = None
 
 
-def _open_binary(source: Source):
+def open_binary(source: Source):
+    """The source's bytes as a stream: standard input, a file, or a gzip file read through."""
     if source.is_stdin:
         return sys.stdin.buffer
     if source.path.lower().endswith(".gz"):
@@ -124,7 +125,7 @@ def _open_binary(source: Source):
 def read_jsonl(source: Source, text_field: str = "text", lines: Iterator[bytes] | None = None) -> Iterator[Record]:
     """Stream records; a broken line comes back with its error, never silently dropped."""
     try:
-        stream = lines if lines is not None else _open_binary(source)
+        stream = lines if lines is not None else open_binary(source)
     except OSError as err:
         raise InputError(source.path, f"cannot read: {err.strerror or err}") from None
     try:

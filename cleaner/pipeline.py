@@ -10,7 +10,6 @@ copies are taken out of OUT at the end (atomically, file by file).
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import time
@@ -24,7 +23,7 @@ from .config import DedupConfig
 from .corpus import CorpusCleaner, Output, Summary
 from .dedup import Deduper
 from .document import Document, Result
-from .io import InputError, Source, atomic_writer, dump_record
+from .io import InputError, Source, atomic_writer, dump_record, open_binary
 from .report import DocumentView, render_html
 
 BATCH = 256
@@ -145,14 +144,10 @@ def _remove_dropped(dropped: list[str], where: dict, id_field: str) -> None:
     for target, ordinals in by_file.items():
         source = Source(target, "jsonl", Path(target).name)
         with atomic_writer(target + ".dedup", compress=target.lower().endswith(".gz")) as f:
-            for n, line in enumerate(_raw_lines(source), 1):
-                if n not in ordinals:
-                    f.write(line)
+            with open_binary(source) as lines:
+                for n, line in enumerate(lines, 1):
+                    if n not in ordinals:
+                        f.write(line)
         os.replace(target + ".dedup", target)
 
-
-def _raw_lines(source: Source):
-    opener = gzip.open if source.path.lower().endswith(".gz") else open
-    with opener(source.path, "rb") as f:
-        yield from f
 

@@ -19,9 +19,11 @@ into one span.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from datasketch import MinHashLSH
@@ -75,17 +77,30 @@ class _Entry:
     path: str | None
     text: str
     time: float
-    tokens: list[str]
-    offsets: np.ndarray
     shingles: np.ndarray  # sorted unique document shingle hashes
     # (char start, char end, index of the first token, sorted unique shingle hashes)
     passages: list[tuple[int, int, int, np.ndarray]] = field(default_factory=list)
-    line_starts: list[int] = field(default_factory=list)
+
+    # Tokens, offsets and line starts are needed only to align a document that is in
+    # a pair: they are worked out then, not kept for every document added.
+    @cached_property
+    def _tokenised(self) -> tuple[list[str], np.ndarray]:
+        return tokens_with_offsets(self.text)
+
+    @property
+    def tokens(self) -> list[str]:
+        return self._tokenised[0]
+
+    @property
+    def offsets(self) -> np.ndarray:
+        return self._tokenised[1]
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [0] + [m.end() for m in re.finditer("\n", self.text)]
 
     def line_of(self, char: int) -> int:
-        if not self.line_starts:
-            self.line_starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
-        return bisect.bisect_right(self.line_starts, char)
+        return bisect.bisect_right(self._line_starts, char)
 
 
 class Deduper:
@@ -139,7 +154,7 @@ class Deduper:
         c = self.config
         toks, offsets = tokens_with_offsets(doc.text)
         th = self.hasher(toks)
-        entry = _Entry(key, doc.path, doc.text, time, toks, offsets, np.unique(shingle_hashes(th, c.ngram)))
+        entry = _Entry(key, doc.path, doc.text, time, np.unique(shingle_hashes(th, c.ngram)))
         if c.level in ("passage", "both") and len(toks):
             starts = offsets[:, 0]
             for p in passages_mod.split(doc.text, c.passage_max_words, c.passage_window_words):
@@ -203,8 +218,7 @@ class Deduper:
     def _load_indexed(self, key: str) -> None:
         if key not in self.entries:
             path, text, time = self.index.load(key)
-            toks, offsets = tokens_with_offsets(text)
-            self.entries[key] = _Entry(key, path, text, time, toks, offsets, np.empty(0, dtype=np.uint64))
+            self.entries[key] = _Entry(key, path, text, time, np.empty(0, dtype=np.uint64))
             self.indexed.add(key)
 
     def save(self, index: Index | None = None) -> int:

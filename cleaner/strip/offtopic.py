@@ -62,13 +62,14 @@ def paragraphs(lines: list[str], keep: list[bool]) -> list[tuple[int, int]]:
     return spans
 
 
-def scores(doc: Document, keep: list[bool], min_words: int = 20) -> list[tuple[tuple[int, int], float]]:
-    """(paragraph span, cosine to the rest) for every paragraph long enough to judge.
+def _judge(doc: Document, keep: list[bool], min_words: int) -> tuple[list, list[int], list]:
+    """Paragraph spans, their word counts, and (span, words, cosine to the rest) for those long enough to judge.
 
     The rest's vector is the document total minus the paragraph, so each score
     costs only the paragraph's own vocabulary.
     """
     spans = paragraphs(doc.lines, keep)
+    counts = [sum(len(doc.lines[i].split()) for i in range(s, e + 1)) for s, e in spans]
     bags = [Counter(content_words(" ".join(doc.lines[s : e + 1]))) for s, e in spans]
     total, df = Counter(), Counter()
     for bag in bags:
@@ -77,10 +78,10 @@ def scores(doc: Document, keep: list[bool], min_words: int = 20) -> list[tuple[t
     n = len(bags)
     idf2 = {w: (math.log((n + 1) / (d + 0.5)) + 1.0) ** 2 for w, d in df.items()}
     total_norm2 = sum(v * v * idf2[w] for w, v in total.items())
-    out = []
-    for (s, e), bag in zip(spans, bags):
+    judged = []
+    for span, words, bag in zip(spans, counts, bags):
         # Too few words, or too few content words (tables of figures, code): nothing to judge.
-        if sum(len(line.split()) for line in doc.lines[s : e + 1]) < min_words or bag.total() < min_words // 2:
+        if words < min_words or bag.total() < min_words // 2:
             continue
         dot = own2 = change = 0.0
         for w, v in bag.items():
@@ -89,8 +90,13 @@ def scores(doc: Document, keep: list[bool], min_words: int = 20) -> list[tuple[t
             own2 += v * v * i2
             change += (t * t - (t - v) * (t - v)) * i2
         rest2 = total_norm2 - change
-        out.append(((s, e), dot / math.sqrt(own2 * rest2) if own2 > 0 and rest2 > 1e-9 else 0.0))
-    return out
+        judged.append((span, words, dot / math.sqrt(own2 * rest2) if own2 > 0 and rest2 > 1e-9 else 0.0))
+    return spans, counts, judged
+
+
+def scores(doc: Document, keep: list[bool], min_words: int = 20) -> list[tuple[tuple[int, int], float]]:
+    """(paragraph span, cosine to the rest) for every paragraph long enough to judge."""
+    return [(span, score) for span, _, score in _judge(doc, keep, min_words)[2]]
 
 
 def strip(
@@ -100,17 +106,14 @@ def strip(
     min_words: int = 20,
     min_context: int = 150,
 ) -> list[Removal]:
-    spans = paragraphs(doc.lines, keep)
+    spans, counts, judged = _judge(doc, keep, min_words)
     if len(spans) < 3:
         return []
-    total_words = sum(len(doc.lines[i].split()) for s, e in spans for i in range(s, e + 1))
+    total_words = sum(counts)
     first, last = spans[0], spans[-1]
     out = []
-    for (s, e), score in scores(doc, keep, min_words):
-        if (s, e) in (first, last) or score >= threshold:
-            continue
-        words = sum(len(line.split()) for line in doc.lines[s : e + 1])
-        if total_words - words < min_context:
+    for (s, e), words, score in judged:
+        if (s, e) in (first, last) or score >= threshold or total_words - words < min_context:
             continue
         out.append(
             Removal(
