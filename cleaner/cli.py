@@ -17,7 +17,8 @@ from .config import Config, DedupConfig
 from .corpus import CorpusCleaner, Output, read_documents, write_kept
 from .dedup import Deduper
 from .dedup.index import Index, IndexError_
-from .io import InputError, Source, atomic_writer, find_sources
+from .check import check_corpus
+from .io import InputError, OutputError, Source, atomic_writer, find_sources
 from .pipeline import run_corpus
 from .settings import SettingsError, default_map, find_settings
 from .rules import RuleError, check_examples, load_rules
@@ -165,10 +166,8 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
             summary = job.run(list(paths), glob=glob, fmt=fmt)
     except InputError as err:
         raise click.UsageError(str(err)) from None
-    except BrokenPipeError:
-        raise
-    except OSError as err:
-        _err(f"cannot write output: {err}")
+    except OutputError as err:
+        _err(str(err))
         sys.exit(EXIT_FOUND)
     if report:
         with atomic_writer(report, compress=False) as stream:
@@ -331,6 +330,78 @@ def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_defaul
 def _total_bytes(paths, glob) -> int:
     """Bytes in the input files (standard input counts nothing): the progress bar's length."""
     return sum(os.path.getsize(s.path) for s in find_sources(list(paths), glob) if isinstance(s, Source) and not s.is_stdin)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--fix", is_flag=True, help="Rewrite files with boilerplate in place (atomically) and print `Fixing PATH`.")
+@click.option("--clean/--no-clean", "do_clean", default=True, show_default=True, help="Check for boilerplate.")
+@click.option("--dedup/--no-dedup", "do_dedup", default=True, show_default=True, help="Check for near-duplicates.")
+@click.option("--against", multiple=True, type=click.Path(exists=True),
+              help="Files or folders to compare with, not reported on (e.g. `.` for the whole repository); repeatable.")
+@click.option("--index", "index_path", type=click.Path(dir_okay=False, exists=True),
+              help="A SQLite index made by `cleaner dedup --index`, to compare with (read only).")
+@click.option("--level", type=click.Choice(["document", "passage", "both"]), default="document", show_default=True,
+              help="Near-duplicate documents, reused passages, or both.")
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=DedupConfig.threshold, show_default=True)
+@click.option("--format", "out_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: `path:line: kind [rule] message` lines; json: one JSON object.")
+@click.option("--input-format", "fmt", type=click.Choice(["auto", "text", "jsonl"]), default="auto", show_default=True)
+@click.option("--glob", default="*.txt", show_default=True, help="Which files to take from folders.")
+@click.option("--text-field", default="text", show_default=True)
+@click.option("--id-field", default="id", show_default=True)
+@click.option("--rules", "rules", multiple=True, type=click.Path(dir_okay=False), help="A rule file to add; repeatable.")
+@click.option("--no-default-rules", is_flag=True)
+def check(paths, fix, do_clean, do_dedup, against, index_path, level, threshold, out_format, fmt, glob, text_field,
+          id_field, rules, no_default_rules):
+    """Report what `clean` would remove from PATHS and which of them near-duplicate
+    each other (or the --against files, or an --index), without changing anything.
+
+    Exit status: 0 when nothing was found, 1 when something was found (or fixed),
+    2 on a usage or input error. Made for pre-commit: see .pre-commit-hooks.yaml.
+    """
+    cleaner = _build_cleaner(rules, no_default_rules) if do_clean or fix else None
+    index = None
+    try:
+        config = DedupConfig(level=level, threshold=threshold) if do_dedup else None
+        if config is not None and index_path:
+            index = Index(index_path, config)
+    except (ValueError, IndexError_) as err:
+        raise click.UsageError(str(err)) from None
+    json_out = out_format == "json"
+    try:
+        result = check_corpus(list(paths), cleaner, config, fix=fix, against=list(against), index=index, glob=glob,
+                              fmt=fmt, text_field=text_field, id_field=id_field,
+                              on_error=None if json_out else lambda e: _err(str(e)))
+    except InputError as err:
+        raise click.UsageError(str(err)) from None
+    except OutputError as err:
+        _err(str(err))
+        sys.exit(EXIT_USAGE)
+    finally:
+        if index is not None:
+            index.close()
+    # Fixed boilerplate is reported as fixed; what is left (near-duplicates) as found.
+    findings = [f for f in result.findings if not fix or f.kind == "near-duplicate"]
+    if json_out:
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        for path in result.fixed:
+            click.echo(f"Fixing {path}")
+        if result.fixed:
+            click.echo(f"Fixed {len(result.findings) - len(findings)} problem(s) in {len(result.fixed)} file(s).")
+        if findings:
+            click.echo(f"Found {len(findings)} problem(s) in {len({f.path for f in findings})} file(s).")
+        elif not result.fixed and not result.errors:
+            click.echo(f"All clean: {result.documents} document(s) checked.")
+    if result.errors:
+        if not json_out:
+            _err(f"{len(result.errors)} input(s) could not be checked")
+        sys.exit(EXIT_USAGE)
+    if findings or result.fixed:
+        sys.exit(EXIT_FOUND)
 
 
 @main.command("config")

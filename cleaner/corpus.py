@@ -80,7 +80,8 @@ class Summary:
 
 @dataclass(frozen=True)
 class Output:
-    """Where results go: ``"stdout"``, ``"jsonl"`` (one file), ``"folder"`` (mirror) or ``"in-place"``."""
+    """Where results go: ``"stdout"``, ``"jsonl"`` (one file), ``"folder"`` (mirror), ``"in-place"``,
+    or ``"none"`` (nothing written: a check)."""
 
     mode: str = "stdout"
     path: str | None = None
@@ -106,10 +107,16 @@ class CorpusCleaner:
     on_result: Callable[[Source, Result, tuple[str | None, int | None]], None] | None = None
     on_error: Callable[[InputError], None] | None = None
     on_warning: Callable[[str], None] | None = None
+    # Add the ``cleaner`` field (the removals) to JSONL records; without it, an
+    # unchanged record is written back byte for byte.
+    annotate: bool = True
     summary: Summary = field(default_factory=Summary)
 
     def run(self, paths: list[str], glob: str = "*.txt", fmt: str = "auto") -> Summary:
+        self.paths = paths
         sources = [s for s in find_sources(paths, glob, fmt) if not self._failed(s)]
+        if self.output.mode == "in-place":
+            sources = [s for s in sources if not self._failed(_not_a_link(s))]
         self._check_output(sources)
         self._multi = len(sources) > 1
         self._jsonl_count = 0
@@ -133,6 +140,8 @@ class CorpusCleaner:
     def _check_output(self, sources: list[Source]) -> None:
         if self.output.mode == "in-place" and any(s.is_stdin for s in sources):
             raise InputError("-", "--in-place needs files, not standard input")
+        if self.output.mode == "folder":
+            check_output_dir(self.paths, Path(self.output.path))
         if self.output.mode in ("folder", "jsonl"):
             out = Path(self.output.path).resolve()
             for s in sources:
@@ -199,7 +208,7 @@ class CorpusCleaner:
             if not result.text.endswith("\n"):
                 out.write(b"\n")
             out.flush()
-        elif mode == "folder" or result.changed:  # in place: an unchanged file is not rewritten
+        elif mode == "folder" or (mode == "in-place" and result.changed):  # an unchanged file is not rewritten
             with atomic_writer(self.target(source), compress=False) as stream:
                 stream.write(result.text.encode("utf-8"))
         self._report(source, result, self.target(source), None)
@@ -207,16 +216,23 @@ class CorpusCleaner:
     def _jsonl(self, source: Source, lines) -> None:
         mode = self.output.mode
         if mode == "jsonl":
-            self._jsonl_count = self._records(source, lines, self._jsonl_out, self.output.path, self._jsonl_count)
+            self._jsonl_count = self._records(source, lines, self._jsonl_out, self.output.path, self._jsonl_count)[0]
         elif mode == "stdout":
             self._records(source, lines, sys.stdout.buffer, None, 0)
+        elif mode == "none":
+            self._records(source, lines, _Discard(), None, 0)
         else:
             target = self.target(source)
-            with atomic_writer(target) as stream:
-                self._records(source, lines, stream, target, 0)
+            try:
+                with atomic_writer(target) as stream:
+                    if self._records(source, lines, stream, target, 0)[1] == 0 and mode == "in-place":
+                        raise _Unchanged
+            except _Unchanged:  # in place, a file with no change is left alone
+                pass
 
-    def _records(self, source: Source, lines, out, target: str | None, count: int) -> int:
-        """Clean every record of a source into ``out``; return how many lines ``out`` now holds."""
+    def _records(self, source: Source, lines, out, target: str | None, count: int) -> tuple[int, int]:
+        """Clean every record of a source into ``out``; (lines ``out`` now holds, records changed)."""
+        changed = 0
         for rec in read_jsonl(source, self.text_field, lines):
             count += 1
             if rec.error is not None:
@@ -225,13 +241,46 @@ class CorpusCleaner:
                 continue
             data = rec.data
             rid = data.get(self.id_field)
-            doc = Document(data[self.text_field], id=str(rid) if rid is not None else str(rec.line), path=source.path)
+            doc = Document(data[self.text_field], id=str(rid) if rid is not None else str(rec.line), path=source.path,
+                           meta={"line": rec.line})
             result = self._clean(source, doc)
-            data[self.text_field] = result.text
-            data["cleaner"] = contract_field(result)
-            out.write(dump_record(data))
+            changed += result.changed
+            if self.annotate or result.changed:
+                data[self.text_field] = result.text
+                if self.annotate:
+                    data["cleaner"] = contract_field(result)
+                out.write(dump_record(data))
+            else:
+                out.write(rec.raw if rec.raw.endswith(b"\n") else rec.raw + b"\n")
             self._report(source, result, target, count)
-        return count
+        return count, changed
+
+
+class _Unchanged(Exception):
+    """Raised inside an atomic write to abandon it: nothing changed."""
+
+
+class _Discard:
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+
+def _not_a_link(source: Source) -> Source | InputError:
+    if Path(source.path).is_symlink():
+        return InputError(source.path, "a symbolic link; --in-place rewrites regular files only (pass the file it points to)")
+    return source
+
+
+def check_output_dir(paths: list[str], out: Path) -> None:
+    """Refuse an output folder that is an input, or lies inside an input folder
+    (a second run would read its own output)."""
+    out = out.resolve()
+    for raw in paths:
+        if raw == "-":
+            continue
+        p = Path(raw).resolve()
+        if out == p or (p.is_dir() and p in out.parents):
+            raise InputError(raw, f"the output folder {out} is inside this input; choose an output folder outside it")
 
 
 def document_key(source: Source, record: dict | None, line: int, id_field: str) -> str:
@@ -271,7 +320,7 @@ def read_documents(
                         key = f"{source.path}:{rec.line}"
                     seen.add(key)
                     time = _time(rec.data.get(time_field) if time_field else None, source, rec.line)
-                    yield source, Document(rec.data[text_field], id=key, path=source.path, meta={"time": time}), rec.raw
+                    yield source, Document(rec.data[text_field], id=key, path=source.path, meta={"time": time, "line": rec.line}), rec.raw
             else:
                 text = read_text(source)
                 time = 0.0 if source.is_stdin else os.stat(source.path).st_mtime

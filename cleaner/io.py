@@ -7,6 +7,7 @@ Writes to files are atomic: a temporary file in the same folder, then a rename.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import json
@@ -31,6 +32,15 @@ class InputError(Exception):
         super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
 
 
+class OutputError(Exception):
+    """An output that cannot be written; the target, if it existed, is untouched."""
+
+    def __init__(self, path: str | Path, err: OSError):
+        self.path, self.error = str(path), err
+        reason = err.strerror or str(err)
+        super().__init__(f"{path}: cannot write: {reason}; nothing was changed there")
+
+
 @dataclass(frozen=True)
 class Source:
     """One input: a text file, a JSONL file, or standard input (``path == "-"``).
@@ -53,24 +63,53 @@ def is_jsonl_name(name: str) -> bool:
 
 
 def find_sources(paths: list[str], glob: str = "*.txt", fmt: str = "auto") -> Iterator[Source | InputError]:
-    """Expand paths into sources, in a stable order; yield an error for each bad path."""
+    """Expand paths into sources, in a stable order; yield an error for each bad path.
+
+    Walking a folder skips hidden files and folders (``.git``, ``.venv``, our own
+    temporary files) and does not enter symbolic links to folders; a link to a
+    file is read, a broken link or a link loop is reported.
+    """
     for raw in paths:
         if raw == "-":
             yield Source("-", "jsonl" if fmt == "jsonl" else "text" if fmt == "text" else "auto", "stdin")
             continue
         path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob(glob) if p.is_file())
+        problem = _link_problem(path)
+        if problem:
+            yield InputError(raw, problem)
+        elif path.is_dir():
+            found = []
+            for p in sorted(path.rglob(glob)):
+                rel = p.relative_to(path)
+                if any(part.startswith(".") for part in rel.parts):
+                    continue
+                problem = _link_problem(p)
+                if problem:
+                    yield InputError(str(p), problem)
+                elif p.is_file():
+                    found.append(Source(str(p), _format_of(p.name, fmt), str(rel)))
             if not found:
                 yield InputError(raw, f"no files matching {glob!r} in this folder; pass --glob to choose others")
-            for p in found:
-                yield Source(str(p), _format_of(p.name, fmt), str(p.relative_to(path)))
+            yield from found
         elif path.is_file():
             yield Source(raw, _format_of(path.name, fmt), path.name)
         elif path.exists():
             yield InputError(raw, "not a regular file or folder")
         else:
             yield InputError(raw, "no such file or folder")
+
+
+def _link_problem(path: Path) -> str | None:
+    """Why a symbolic link cannot be followed, or None."""
+    if not path.is_symlink():
+        return None
+    try:
+        path.stat()
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "symbolic link loop; skipped"
+        return f"broken symbolic link (to {os.readlink(path)}); skipped"
+    return None
 
 
 def _format_of(name: str, fmt: str) -> str:
@@ -172,12 +211,18 @@ def atomic_writer(path: str | Path, compress: bool | None = None):
     """Write ``path`` through a temporary file in the same folder, then rename.
 
     The original file, if any, keeps its permission bits. If anything fails
-    before the rename, the temporary file is removed and the target is untouched.
+    before the rename (a full disk, a signal), the temporary file is removed,
+    the target is untouched, and a write error comes out as :class:`OutputError`.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a folder, where a file was expected")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise OutputError(path, err) from err
     try:
         with os.fdopen(fd, "wb") as raw:
             stream = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if compress or (
@@ -194,11 +239,13 @@ def atomic_writer(path: str | Path, compress: bool | None = None):
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(err, OSError) and not isinstance(err, BrokenPipeError):
+            raise OutputError(path, err) from err
         raise
 
 

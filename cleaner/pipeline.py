@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .clean import Cleaner
 from .config import DedupConfig
-from .corpus import CorpusCleaner, Output, Summary
+from .corpus import CorpusCleaner, Output, Summary, check_output_dir
 from .dedup import Deduper
 from .document import Document, Result
 from .io import InputError, Source, atomic_writer, dump_record, open_binary
@@ -36,17 +36,6 @@ class RunResult:
     dropped: list[str]
     outputs: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def check_output_dir(paths: list[str], out: Path) -> None:
-    """Refuse an OUT inside an input folder (a second run would read its own output) or equal to an input."""
-    out = out.resolve()
-    for raw in paths:
-        if raw == "-":
-            continue
-        p = Path(raw).resolve()
-        if out == p or (p.is_dir() and p in out.parents):
-            raise InputError(raw, f"the output folder {out} is inside this input; choose an OUT outside it")
 
 
 def run_corpus(

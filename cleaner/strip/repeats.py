@@ -45,8 +45,11 @@ def strip(
         first, score = seen.get(norm), 100.0
         if first is None and threshold < 100 and len(norm) <= _MAX_FUZZY_CHARS:
             size = len(norm)
+            # The last _MAX_CANDIDATES of the concatenation, without building all of it.
             candidates = [
-                c for length in range(int(size * spread), int(size / spread) + 1) for c in by_length.get(length, ())
+                c
+                for length in range(int(size * spread), int(size / spread) + 1)
+                for c in by_length.get(length, ())[-_MAX_CANDIDATES:]
             ][-_MAX_CANDIDATES:]
             best = process.extractOne(norm, candidates, scorer=fuzz.ratio, score_cutoff=threshold) if candidates else None
             if best is not None:
