@@ -86,14 +86,16 @@ def test_commits_through_the_installed_hooks(hook_repo, pre_commit_env, tmp_path
 
     def commit(message):
         git(corpus, "add", "-A")
-        return subprocess.run(["git", "commit", "-m", message], cwd=corpus, capture_output=True, text=True, timeout=900,
+        # git shows the hooks' output on standard error: take both streams as one.
+        return subprocess.run(["git", "commit", "-m", message], cwd=corpus, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, timeout=900,
                               env=pre_commit_env | {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
                                                     "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"})
 
     # A clean corpus commits.
     (corpus / "news" / "a.txt").write_text(clean(seed_texts[SEED_001]).text, encoding="utf-8")
     first = commit("clean corpus")
-    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.returncode == 0, first.stdout
 
     # A file with boilerplate is refused; cleaner-fix leaves exactly the cleaned text.
     raw = seed_texts[SEED_004]
@@ -110,7 +112,7 @@ def test_commits_through_the_installed_hooks(hook_repo, pre_commit_env, tmp_path
     assert [line for line in fixed_lines if line.strip()] == content
     assert "Get your militia out of southern Syria" in fixed
     second = commit("dirty file, fixed")
-    assert second.returncode == 0, second.stdout + second.stderr
+    assert second.returncode == 0, second.stdout
 
     # A near-duplicate of a committed story is refused, naming the other file.
     (corpus / "news" / "c.txt").write_text(story_variant(fixed), encoding="utf-8")
@@ -121,7 +123,7 @@ def test_commits_through_the_installed_hooks(hook_repo, pre_commit_env, tmp_path
     # Another story entirely commits.
     (corpus / "news" / "c.txt").write_text(clean(seed_texts[SEED_002]).text, encoding="utf-8")
     last = commit("another story")
-    assert last.returncode == 0, last.stdout + last.stderr
+    assert last.returncode == 0, last.stdout
     assert git(corpus, "log", "--oneline").stdout.count("\n") == 3
 
 
