@@ -41,7 +41,7 @@ class Cleaner:
         self.config = config or Config()
         self.rules = rules if rules is not None else load_rules(self.config.default_rules, self.config.rule_files)
         c = self.config
-        self.strippers = [partial(patterns.strip, rules=self.rules)]
+        self.strippers = [partial(patterns.strip, rules=self.rules, seconds=c.rule_seconds)]
         self.strippers.append(partial(
                 repeats.strip, threshold=c.repeat_threshold, min_chars=c.repeat_min_chars, max_words=c.repeat_max_words
             ))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import sys
 import time
 from dataclasses import replace
@@ -27,12 +28,23 @@ EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 
 
 def run() -> None:
-    """The console script: ``main`` with a quiet exit when the reader of our output goes away (``| head``)."""
+    """The console script: ``main`` with a quiet exit when the reader of our output goes away (``| head``).
+
+    SIGTERM (and SIGHUP) unwind like an exception, so an atomic write in progress
+    removes its temporary file and the original stays as it was.
+    """
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None:
+            signal.signal(sig, _exit_on_signal)
     try:
         main()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+
+
+def _exit_on_signal(signum, frame) -> None:
+    sys.exit(128 + signum)
 
 
 def _err(message: str) -> None:
@@ -166,6 +178,9 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
             summary = job.run(list(paths), glob=glob, fmt=fmt)
     except InputError as err:
         raise click.UsageError(str(err)) from None
+    except RuleError as err:  # a pattern over its time budget: stop, nothing half-written
+        _err(str(err))
+        sys.exit(EXIT_USAGE)
     except OutputError as err:
         _err(str(err))
         sys.exit(EXIT_FOUND)
@@ -318,6 +333,9 @@ def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_defaul
                                 on_document=advance)
     except InputError as err:
         raise click.UsageError(str(err)) from None
+    except RuleError as err:  # a pattern over its time budget: stop, nothing half-written
+        _err(str(err))
+        sys.exit(EXIT_USAGE)
     s = result.summary
     if not quiet:
         _err(f"{s.documents} document(s), {s.lines_removed} line(s) removed, {len(result.pairs)} duplicate pair(s), "
@@ -375,6 +393,9 @@ def check(paths, fix, do_clean, do_dedup, against, index_path, level, threshold,
                               on_error=None if json_out else lambda e: _err(str(e)))
     except InputError as err:
         raise click.UsageError(str(err)) from None
+    except RuleError as err:  # a pattern over its time budget: stop, nothing half-written
+        _err(str(err))
+        sys.exit(EXIT_USAGE)
     except OutputError as err:
         _err(str(err))
         sys.exit(EXIT_USAGE)

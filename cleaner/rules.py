@@ -13,12 +13,25 @@ A rule file is TOML with one ``[[rule]]`` table per rule::
 Patterns match the whole line (stripped of surrounding white space) unless
 ``match = "search"``; matching ignores case unless ``case_sensitive = true``.
 Rule files are data: nothing in them is ever executed.
+
+A pattern that backtracks catastrophically cannot hang the tool. When a user
+rule file loads, each pattern runs on probe lines built from its own examples
+(each example repeated to 2,000 characters, each of its characters repeated,
+each followed by a character that breaks the match) within
+:data:`PROBE_SECONDS`; a slower pattern is refused, naming the rule. While
+cleaning, the rule pass over one document has a time budget
+(``Config.rule_seconds``, plus as much again per MB); a pattern that overruns it
+stops the run with a :class:`RuleError` naming the rule and the line.
 """
 
 from __future__ import annotations
 
 import re
+import signal
+import threading
+import time
 import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -44,6 +57,8 @@ KINDS = frozenset(
 )
 _KEYS = {"id", "kind", "pattern", "phrases", "match", "case_sensitive", "max_words", "reason", "examples"}
 _WORD_RE = re.compile(r"\w+")
+PROBE_SECONDS = 0.5  # all probe lines of one rule, at load
+PROBE_CHARS = 2000
 
 
 class RuleError(ValueError):
@@ -178,6 +193,70 @@ def _parse_rule(path: Path, n: int, table: dict) -> Rule:
     return rule
 
 
+class Timeout(Exception):
+    """A time budget ran out."""
+
+
+@contextmanager
+def time_budget(seconds: float):
+    """Raise :class:`Timeout` inside the block once ``seconds`` have passed.
+
+    Uses SIGALRM, which interrupts a running regex; where that is not available
+    (not Unix, not the main thread, or a timer already running) there is no limit.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise Timeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def probe_lines(rule: Rule) -> list[str]:
+    """Lines that make a backtracking pattern show itself: examples and their
+    characters repeated to :data:`PROBE_CHARS`, then a character that fails."""
+    samples = [s.strip() for s in rule.examples_match + rule.examples_no_match if s.strip()]
+    out = []
+    for s in samples:
+        out.append(((s + " ") * (PROBE_CHARS // (len(s) + 1) + 1))[:PROBE_CHARS] + "\x00")
+        out.append(s[: len(s) // 2] * (PROBE_CHARS // max(1, len(s) // 2)) + "\x00")
+    for c in sorted(set("".join(samples)) | set("a1 .-")):
+        out.append(c * PROBE_CHARS + "\x00")
+    return out
+
+
+def check_backtracking(rule: Rule, seconds: float = PROBE_SECONDS) -> None:
+    """Raise :class:`RuleError` if the rule's pattern is too slow on its probe lines."""
+    run = _runner(rule)
+    started = time.perf_counter()
+    try:
+        with time_budget(seconds):
+            for line in probe_lines(rule):
+                run(line)
+    except Timeout:
+        raise RuleError(
+            f"{rule.source}: rule {rule.id!r}: pattern still running after {seconds:g} s on a "
+            f"{PROBE_CHARS}-character probe line: it backtracks catastrophically; rewrite it without "
+            "nested quantifiers such as (a+)+ or (\\w+\\s?)* and without overlapping alternatives under a repeat"
+        ) from None
+    if time.perf_counter() - started > seconds:  # no timer available here: judge afterwards
+        raise RuleError(f"{rule.source}: rule {rule.id!r}: pattern too slow on probe lines ({seconds:g} s budget)")
+
+
+def _runner(rule: Rule):
+    """The bare pattern as first_match runs it (before any max_words guard)."""
+    return rule.compiled.fullmatch if rule.match == "line" else rule.compiled.search
+
+
 def check_examples(rules: list[Rule]) -> list[str]:
     """Every example that does not behave as its rule says, as messages."""
     problems = []
@@ -213,6 +292,16 @@ class RuleSet:
         parts = [f"(?P<r{i}>(?{flag[r.case_sensitive]}:{r.regex}))" for i, r in enumerate(rules)]
         return re.compile("|".join(parts)), rules
 
+    def slowest(self, line: str, seconds: float) -> Rule | None:
+        """The first rule whose pattern cannot finish on ``line`` within ``seconds``, if any."""
+        for rule in self.rules:
+            try:
+                with time_budget(seconds):
+                    _runner(rule)(line.strip())
+            except Timeout:
+                return rule
+        return None
+
     def first_match(self, line: str) -> Rule | None:
         text = line.strip()
         if not text:
@@ -236,11 +325,15 @@ class RuleSet:
 
 
 def load_rules(default_rules: bool = True, rule_files: tuple[str, ...] | list[str] = ()) -> RuleSet:
-    files = (default_rule_files() if default_rules else []) + [Path(f) for f in rule_files]
+    """The packaged rules (unless ``default_rules`` is false) and the user's rule
+    files, in order; user patterns are probed for catastrophic backtracking."""
+    files = [(p, False) for p in (default_rule_files() if default_rules else [])] + [(Path(f), True) for f in rule_files]
     rules: list[Rule] = []
     ids: dict[str, str] = {}
-    for path in files:
+    for path, user in files:
         for rule in load_rule_file(path):
+            if user:
+                check_backtracking(rule)
             if rule.id in ids:
                 raise RuleError(f"{path}: rule {rule.id!r}: id already used in {ids[rule.id]}")
             ids[rule.id] = str(path)
