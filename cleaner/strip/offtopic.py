@@ -1,6 +1,8 @@
 """Off-topic paragraphs: spliced-in text whose vocabulary the rest of the page does not share.
 
-A paragraph is a run of kept, non-blank lines. Its content words (casefolded
+A paragraph is a run of kept, non-blank lines; lines already removed inside
+a run do not break it, since once they are gone the lines around them meet.
+Its content words (casefolded
 word tokens of three or more letters, stop words and digits left out, a
 trailing possessive or plural ``s`` dropped) are compared with those of the
 rest of the document by TF-IDF cosine, with inverse document frequency over the
@@ -11,6 +13,10 @@ score as evidence, but only when
 - it has at least ``min_words`` words (short quotes and sub-heads are left alone),
 - it sits inside the body (kept paragraphs before and after it), and
 - the rest of the document has at least ``min_context`` words to compare with.
+
+Removing a paragraph changes the rest the others are compared with, so
+judging repeats until nothing more goes: cleaning the output again then finds
+nothing (idempotence).
 """
 
 from __future__ import annotations
@@ -48,17 +54,19 @@ def content_words(text: str) -> list[str]:
 
 
 def paragraphs(lines: list[str], keep: list[bool]) -> list[tuple[int, int]]:
-    """0-based inclusive (start, end) of each run of kept, non-blank lines."""
-    spans, start = [], None
+    """0-based inclusive (start, end) of each run of kept, non-blank lines (removed lines skipped)."""
+    spans, start, last = [], None, None
     for i, (line, k) in enumerate(zip(lines, keep)):
-        inside = k and line.strip() != ""
-        if inside and start is None:
-            start = i
-        elif not inside and start is not None:
-            spans.append((start, i - 1))
+        if not k:
+            continue
+        if line.strip():
+            start = i if start is None else start
+            last = i
+        elif start is not None:
+            spans.append((start, last))
             start = None
     if start is not None:
-        spans.append((start, len(lines) - 1))
+        spans.append((start, last))
     return spans
 
 
@@ -69,8 +77,9 @@ def _judge(doc: Document, keep: list[bool], min_words: int) -> tuple[list, list[
     costs only the paragraph's own vocabulary.
     """
     spans = paragraphs(doc.lines, keep)
-    counts = [sum(len(doc.lines[i].split()) for i in range(s, e + 1)) for s, e in spans]
-    bags = [Counter(content_words(" ".join(doc.lines[s : e + 1]))) for s, e in spans]
+    texts = [[doc.lines[i] for i in range(s, e + 1) if keep[i]] for s, e in spans]
+    counts = [sum(len(line.split()) for line in t) for t in texts]
+    bags = [Counter(content_words(" ".join(t))) for t in texts]
     total, df = Counter(), Counter()
     for bag in bags:
         total.update(bag)
@@ -106,6 +115,17 @@ def strip(
     min_words: int = 20,
     min_context: int = 150,
 ) -> list[Removal]:
+    keep, out = list(keep), []
+    while True:
+        found = _once(doc, keep, threshold, min_words, min_context)
+        if not found:
+            return sorted(out, key=lambda r: r.start)
+        for r in found:
+            keep[r.start - 1 : r.end] = [False] * (r.end - r.start + 1)
+        out.extend(found)
+
+
+def _once(doc: Document, keep: list[bool], threshold: float, min_words: int, min_context: int) -> list[Removal]:
     spans, counts, judged = _judge(doc, keep, min_words)
     if len(spans) < 3:
         return []
