@@ -86,6 +86,7 @@ def check_corpus(
     text_field: str = "text",
     id_field: str = "id",
     on_error: Callable[[InputError], None] | None = None,
+    jobs: int = 1,
 ) -> CheckResult:
     """Check ``paths`` for boilerplate (with ``cleaner``) and near-duplicates (with ``dedup``).
 
@@ -111,7 +112,7 @@ def check_corpus(
                 changed[source.path] = None
 
         job = CorpusCleaner(cleaner, Output("in-place" if fix else "none"), text_field=text_field, id_field=id_field,
-                            on_result=found, on_error=error, annotate=False)
+                            on_result=found, on_error=error, annotate=False, jobs=jobs)
         summary = job.run(list(paths), glob=glob, fmt=fmt)
         out.documents = summary.documents
         if fix:

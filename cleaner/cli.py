@@ -21,6 +21,7 @@ from .dedup.index import Index, IndexError_
 from .check import check_corpus
 from .io import InputError, OutputError, Source, atomic_writer, find_sources
 from .pipeline import run_corpus
+from .workers import default_jobs
 from .settings import SettingsError, default_map, find_settings
 from .rules import RuleError, check_examples, load_rules
 
@@ -142,8 +143,10 @@ def _maybe(bar):
 @click.option("--no-default-rules", is_flag=True, help="Use only the rule files given with --rules.")
 @click.option("--explain", is_flag=True, help="One line per removal on standard error: path:line: kind [rule] reason.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON summary: counts per kind, rule and file; errors.")
+@click.option("-j", "--jobs", type=click.IntRange(1, None), default=default_jobs, show_default="all cores",
+              help="Worker processes that clean; the output is the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_default_rules, explain, report, quiet):
+def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_default_rules, explain, report, jobs, quiet):
     """Clean PATHS: text files, folders, .jsonl(.gz) files, or - for standard input.
 
     Exit status: 0 when every input was cleaned, 1 when some input failed
@@ -172,6 +175,7 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
         on_result=on_result,
         on_error=lambda e: _err(str(e)),
         on_warning=lambda m: _err(f"warning: {m}"),
+        jobs=jobs,
     )
     try:
         with _maybe(bar):
@@ -308,8 +312,11 @@ def _print_pairs(pairs) -> None:
 @click.option("--level", type=click.Choice(["document", "passage", "both"]), default="both", show_default=True)
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=DedupConfig.threshold, show_default=True)
 @click.option("--keep", type=click.Choice(["first", "longest", "newest"]), default="first", show_default=True)
+@click.option("-j", "--jobs", type=click.IntRange(1, None), default=default_jobs, show_default="all cores",
+              help="Worker processes that clean; the output is the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no closing line.")
-def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_default_rules, level, threshold, keep, quiet):
+def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_default_rules, level, threshold, keep, jobs,
+                quiet):
     """Clean PATHS, deduplicate them, and write everything to OUT.
 
     OUT receives the cleaned corpus (same layout and formats as the input, less
@@ -330,7 +337,7 @@ def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_defaul
         with _maybe(bar):
             result = run_corpus(list(paths), output, cleaner, dedup_config, glob, fmt, text_field, id_field,
                                 on_error=lambda e: _err(str(e)), on_warning=lambda m: _err(f"warning: {m}"),
-                                on_document=advance)
+                                on_document=advance, jobs=jobs)
     except InputError as err:
         raise click.UsageError(str(err)) from None
     except RuleError as err:  # a pattern over its time budget: stop, nothing half-written
@@ -370,8 +377,10 @@ def _total_bytes(paths, glob) -> int:
 @click.option("--id-field", default="id", show_default=True)
 @click.option("--rules", "rules", multiple=True, type=click.Path(dir_okay=False), help="A rule file to add; repeatable.")
 @click.option("--no-default-rules", is_flag=True)
+@click.option("-j", "--jobs", type=click.IntRange(1, None), default=default_jobs, show_default="all cores",
+              help="Worker processes that clean; the output is the same for any number.")
 def check(paths, fix, do_clean, do_dedup, against, index_path, level, threshold, out_format, fmt, glob, text_field,
-          id_field, rules, no_default_rules):
+          id_field, rules, no_default_rules, jobs):
     """Report what `clean` would remove from PATHS and which of them near-duplicate
     each other (or the --against files, or an --index), without changing anything.
 
@@ -389,7 +398,7 @@ def check(paths, fix, do_clean, do_dedup, against, index_path, level, threshold,
     json_out = out_format == "json"
     try:
         result = check_corpus(list(paths), cleaner, config, fix=fix, against=list(against), index=index, glob=glob,
-                              fmt=fmt, text_field=text_field, id_field=id_field,
+                              fmt=fmt, text_field=text_field, id_field=id_field, jobs=jobs,
                               on_error=None if json_out else lambda e: _err(str(e)))
     except InputError as err:
         raise click.UsageError(str(err)) from None

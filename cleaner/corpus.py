@@ -21,6 +21,7 @@ from pathlib import Path
 from .clean import Cleaner
 from .document import Document, Result
 from .io import InputError, Source, atomic_writer, decode, dump_record, find_sources, is_jsonl_name, read_jsonl, read_text
+from .workers import CleanPool
 
 
 def contract_field(result: Result) -> dict:
@@ -110,6 +111,8 @@ class CorpusCleaner:
     # Add the ``cleaner`` field (the removals) to JSONL records; without it, an
     # unchanged record is written back byte for byte.
     annotate: bool = True
+    # Worker processes that clean; the output is the same for any number.
+    jobs: int = 1
     summary: Summary = field(default_factory=Summary)
 
     def run(self, paths: list[str], glob: str = "*.txt", fmt: str = "auto") -> Summary:
@@ -120,13 +123,15 @@ class CorpusCleaner:
         self._check_output(sources)
         self._multi = len(sources) > 1
         self._jsonl_count = 0
+        self._target = None  # the open per-source JSONL output: [context, stream, path, lines, changed]
         with ExitStack() as stack:
             self._jsonl_out = stack.enter_context(self._open(self.output.path)) if self.output.mode == "jsonl" else None
-            for source in sources:
-                try:
-                    self._one(source)
-                except InputError as err:
-                    self._failed(err)
+            pool = stack.enter_context(CleanPool(self.cleaner, self.jobs))
+            try:
+                for item, doc, result in pool.map(self._items(sources)):
+                    self._consume(item, doc, result)
+            finally:
+                self._abort(None)
         return self.summary
 
     def _failed(self, item) -> bool:
@@ -156,15 +161,6 @@ class CorpusCleaner:
             with atomic_writer(path) as stream:
                 yield stream
 
-    def _clean(self, source: Source, doc: Document) -> Result:
-        result = self.cleaner.clean(doc)
-        self.summary.add(source.path, result)
-        return result
-
-    def _report(self, source: Source, result: Result, target: str | None, ordinal: int | None) -> None:
-        if self.on_result:
-            self.on_result(source, result, (target, ordinal))
-
     def target(self, source: Source) -> str | None:
         """The file a source's results go to (None: standard output)."""
         mode = self.output.mode
@@ -174,26 +170,67 @@ class CorpusCleaner:
             return str(Path(self.output.path) / source.relpath)
         return self.output.path
 
-    def _one(self, source: Source) -> None:
+    # -- reading: a stream of items, in input order --------------------------------------
+    # ("text", source, None) + a document; ("begin" | "end", source, None);
+    # ("record", source, Record) + a document; ("broken", source, Record); ("error", source, InputError).
+
+    def _items(self, sources: list[Source]) -> Iterator[tuple[tuple, Document | None]]:
+        for source in sources:
+            try:
+                yield from self._source_items(source)
+            except InputError as err:
+                yield ("error", source, err), None
+
+    def _source_items(self, source: Source):
         fmt, lines = source.format, None
         if fmt == "auto":  # standard input: a JSON object on the first line means JSONL
             first = sys.stdin.buffer.readline()
             fmt = "jsonl" if first.lstrip().startswith(b"{") else "text"
             lines = itertools.chain([first], sys.stdin.buffer)
             if fmt == "text":
-                return self._text(source, decode(b"".join(lines), source.path))
-        if fmt == "jsonl":
-            return self._jsonl(source, lines)
-        return self._text(source, read_text(source))
+                yield ("text", source, None), Document(decode(b"".join(lines), source.path), path=source.path)
+                return
+        if fmt == "text":
+            yield ("text", source, None), Document(read_text(source), path=source.path)
+            return
+        yield ("begin", source, None), None
+        for rec in read_jsonl(source, self.text_field, lines):
+            if rec.error is not None:
+                yield ("broken", source, rec), None
+                continue
+            rid = rec.data.get(self.id_field)
+            doc = Document(rec.data[self.text_field], id=str(rid) if rid is not None else str(rec.line), path=source.path,
+                           meta={"line": rec.line})
+            yield ("record", source, rec), doc
+        yield ("end", source, None), None
 
-    def _text(self, source: Source, text: str) -> None:
-        if not text:
+    # -- writing: each item as it comes back, cleaned ---------------------------------------
+
+    def _consume(self, item: tuple, doc: Document | None, result: Result | None) -> None:
+        kind, source, extra = item
+        if kind == "text":
+            self._text(source, result)
+        elif kind == "begin":
+            self._begin(source)
+        elif kind == "record":
+            self._record(source, extra, result)
+        elif kind == "broken":
+            self._failed(extra.error)
+            raw = extra.raw
+            self._write_line(raw if raw.endswith(b"\n") else raw + b"\n")
+        elif kind == "end":
+            self._end()
+        elif kind == "error":
+            self._abort(source)
+            self._failed(extra)
+
+    def _text(self, source: Source, result: Result) -> None:
+        if not result.document.text:
             message = f"{source.path}: empty file, nothing to clean"
             self.summary.warnings.append(message)
             if self.on_warning:
                 self.on_warning(message)
-        doc = Document(text, path=source.path)
-        result = self._clean(source, doc)
+        self.summary.add(source.path, result)
         mode = self.output.mode
         if mode == "jsonl":
             record = {"id": source.relpath, "path": source.path, "text": result.text, "cleaner": contract_field(result)}
@@ -211,49 +248,62 @@ class CorpusCleaner:
         elif mode == "folder" or (mode == "in-place" and result.changed):  # an unchanged file is not rewritten
             with atomic_writer(self.target(source), compress=False) as stream:
                 stream.write(result.text.encode("utf-8"))
-        self._report(source, result, self.target(source), None)
+        self._report(source, result, self.target(source) if mode != "none" else None, None)
 
-    def _jsonl(self, source: Source, lines) -> None:
+    def _begin(self, source: Source) -> None:
         mode = self.output.mode
         if mode == "jsonl":
-            self._jsonl_count = self._records(source, lines, self._jsonl_out, self.output.path, self._jsonl_count)[0]
+            self._target = [None, self._jsonl_out, self.output.path, self._jsonl_count, 0]
         elif mode == "stdout":
-            self._records(source, lines, sys.stdout.buffer, None, 0)
+            self._target = [None, sys.stdout.buffer, None, 0, 0]
         elif mode == "none":
-            self._records(source, lines, _Discard(), None, 0)
+            self._target = [None, _Discard(), None, 0, 0]
         else:
             target = self.target(source)
-            try:
-                with atomic_writer(target) as stream:
-                    if self._records(source, lines, stream, target, 0)[1] == 0 and mode == "in-place":
-                        raise _Unchanged
-            except _Unchanged:  # in place, a file with no change is left alone
-                pass
+            context = atomic_writer(target)
+            self._target = [context, context.__enter__(), target, 0, 0]
 
-    def _records(self, source: Source, lines, out, target: str | None, count: int) -> tuple[int, int]:
-        """Clean every record of a source into ``out``; (lines ``out`` now holds, records changed)."""
-        changed = 0
-        for rec in read_jsonl(source, self.text_field, lines):
-            count += 1
-            if rec.error is not None:
-                self._failed(rec.error)
-                out.write(rec.raw if rec.raw.endswith(b"\n") else rec.raw + b"\n")
-                continue
-            data = rec.data
-            rid = data.get(self.id_field)
-            doc = Document(data[self.text_field], id=str(rid) if rid is not None else str(rec.line), path=source.path,
-                           meta={"line": rec.line})
-            result = self._clean(source, doc)
-            changed += result.changed
-            if self.annotate or result.changed:
-                data[self.text_field] = result.text
-                if self.annotate:
-                    data["cleaner"] = contract_field(result)
-                out.write(dump_record(data))
-            else:
-                out.write(rec.raw if rec.raw.endswith(b"\n") else rec.raw + b"\n")
-            self._report(source, result, target, count)
-        return count, changed
+    def _write_line(self, data: bytes) -> None:
+        self._target[1].write(data)
+        self._target[3] += 1
+
+    def _record(self, source: Source, rec, result: Result) -> None:
+        self.summary.add(source.path, result)
+        data = rec.data
+        self._target[4] += result.changed
+        if self.annotate or result.changed:
+            data[self.text_field] = result.text
+            if self.annotate:
+                data["cleaner"] = contract_field(result)
+            self._write_line(dump_record(data))
+        else:
+            self._write_line(rec.raw if rec.raw.endswith(b"\n") else rec.raw + b"\n")
+        self._report(source, result, self._target[2], self._target[3])
+
+    def _end(self) -> None:
+        context, _, _, count, changed = self._target
+        self._target = None
+        if self.output.mode == "jsonl":
+            self._jsonl_count = count
+        if context is None:
+            return
+        if changed == 0 and self.output.mode == "in-place":  # in place, a file with no change is left alone
+            context.__exit__(_Unchanged, _Unchanged(), None)
+        else:
+            context.__exit__(None, None, None)
+
+    def _abort(self, source: Source | None) -> None:
+        """Drop a half-written per-source output: its temporary file goes, the target stays as it was."""
+        if self._target is not None:
+            if self._target[0] is not None:
+                self._target[0].__exit__(_Unchanged, _Unchanged(), None)
+            elif self.output.mode == "jsonl":  # the shared output keeps the lines written so far
+                self._jsonl_count = self._target[3]
+        self._target = None
+
+    def _report(self, source: Source, result: Result, target: str | None, ordinal: int | None) -> None:
+        if self.on_result:
+            self.on_result(source, result, (target, ordinal))
 
 
 class _Unchanged(Exception):

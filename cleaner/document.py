@@ -47,6 +47,12 @@ class Document:
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
+    def __getstate__(self) -> dict:
+        """Pickle (to and from worker processes) without the cached lines."""
+        state = self.__dict__.copy()
+        state.pop("lines", None)
+        return state
+
     def first_text_line(self, removal: Removal) -> int:
         """The first non-blank line a removal covers (its blank neighbours ride along)."""
         for n in range(removal.start, removal.end + 1):

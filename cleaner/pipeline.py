@@ -50,6 +50,7 @@ def run_corpus(
     on_error: Callable[[InputError], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
     on_document: Callable[[Source, Result], None] | None = None,
+    jobs: int = 1,
 ) -> RunResult:
     out = Path(out_dir)
     check_output_dir(paths, out)
@@ -78,7 +79,7 @@ def run_corpus(
 
     job = CorpusCleaner(
         cleaner, Output("folder", str(out)), text_field=text_field, id_field=id_field,
-        on_result=collect, on_error=on_error, on_warning=on_warning,
+        on_result=collect, on_error=on_error, on_warning=on_warning, jobs=jobs,
     )
     summary = job.run(paths, glob=glob, fmt=fmt)
     deduper.add_many(batch)

@@ -1,0 +1,102 @@
+"""Clean documents on several cores and get the results back in input order.
+
+Documents go to worker processes in chunks (up to :data:`CHUNK_DOCS`
+documents or :data:`CHUNK_BYTES` of text); at most two chunks per worker are
+in flight, so memory stays bounded however long the input. Each document is
+cleaned on its own, so the results, and everything written from them, are the
+same byte for byte with one worker or many. An input that fits in one chunk is
+cleaned in this process: no workers are started for it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from .clean import Cleaner
+from .document import Document, Result
+
+CHUNK_DOCS = 256
+CHUNK_BYTES = 1 << 19
+
+_cleaner: Cleaner | None = None  # one per worker process
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _init(cleaner: Cleaner) -> None:
+    global _cleaner
+    _cleaner = cleaner
+
+
+def _clean_chunk(docs: list[Document]) -> list[Result]:
+    return [_cleaner.clean(doc) for doc in docs]
+
+
+class CleanPool:
+    """``map`` items ``(payload, document or None)`` to ``(payload, document, result or None)``, in order.
+
+    >>> with CleanPool(Cleaner(), jobs=2) as pool:
+    ...     [(p, r.text if r else None) for p, _, r in pool.map([("a", Document("Menu\\nText.")), ("b", None)])]
+    [('a', 'Text.'), ('b', None)]
+    """
+
+    def __init__(self, cleaner: Cleaner, jobs: int = 1):
+        self.cleaner, self.jobs = cleaner, max(1, jobs)
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> CleanPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def map(self, items: Iterable[tuple[Any, Document | None]]) -> Iterator[tuple[Any, Document | None, Result | None]]:
+        chunks = _chunks(items)
+        head = list(itertools.islice(chunks, 2))
+        if self.jobs == 1 or len(head) < 2:
+            for chunk in itertools.chain(head, chunks):
+                yield from ((p, d, self.cleaner.clean(d) if d is not None else None) for p, d in chunk)
+            return
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(self.jobs, initializer=_init, initargs=(self.cleaner,))
+        pending: deque = deque()
+        for chunk in itertools.chain(head, chunks):
+            docs = [d for _, d in chunk if d is not None]
+            pending.append((chunk, self._executor.submit(_clean_chunk, docs)))
+            if len(pending) >= 2 * self.jobs:
+                yield from _joined(*pending.popleft())
+        while pending:
+            yield from _joined(*pending.popleft())
+
+
+def _chunks(items: Iterable[tuple[Any, Document | None]]) -> Iterator[list]:
+    chunk, docs, size = [], 0, 0
+    for payload, doc in items:
+        chunk.append((payload, doc))
+        if doc is not None:
+            docs += 1
+            size += len(doc.text)
+            if docs >= CHUNK_DOCS or size >= CHUNK_BYTES:
+                yield chunk
+                chunk, docs, size = [], 0, 0
+    if chunk:
+        yield chunk
+
+
+def _joined(chunk: list, future) -> Iterator[tuple[Any, Document | None, Result | None]]:
+    results = iter(future.result())
+    for payload, doc in chunk:
+        yield payload, doc, next(results) if doc is not None else None

@@ -1,0 +1,63 @@
+"""--jobs: worker processes clean; the output is the same, byte for byte and in order, for any number."""
+
+import json
+
+from cleaner import Cleaner, Document
+from cleaner.workers import CHUNK_DOCS, CleanPool
+
+
+def test_the_pool_keeps_order_and_results(seed_texts):
+    texts = list(seed_texts.values())
+    items = [(n, Document(texts[n % len(texts)] + f"\n(record {n})") if n % 7 else None) for n in range(3 * CHUNK_DOCS)]
+    cleaner = Cleaner()
+    with CleanPool(cleaner, jobs=2) as pool:
+        out = list(pool.map(items))
+        assert pool._executor is not None  # three chunks: the workers did the work
+    assert [p for p, _, _ in out] == [p for p, _ in items]
+    for (_, doc, result), (_, want) in zip(out, items):
+        assert (result is None) == (want is None)
+        if want is not None:
+            local = cleaner.clean(want)
+            assert (result.text, result.removals, result.repairs) == (local.text, local.removals, local.repairs)
+
+
+def corpus(tmp_path, seed_texts):
+    root = tmp_path / "in"
+    (root / "pages").mkdir(parents=True)
+    texts = list(seed_texts.values())
+    with (root / "big.jsonl").open("w", encoding="utf-8") as f:
+        for n in range(1500):
+            f.write(json.dumps({"id": f"r{n}", "text": texts[n % 5] + f"\nStory {n % 40}."}) + "\n")
+            if n == 700:
+                f.write("{broken\n")
+    for n in range(300):
+        (root / "pages" / f"{n:03d}.txt").write_text(texts[n % 5].replace("Syria", f"Syria ({n})"), encoding="utf-8")
+    return root
+
+
+def test_clean_output_is_identical_for_any_number_of_jobs(cli, tmp_path, seed_texts):
+    root = corpus(tmp_path, seed_texts)
+    outputs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.jsonl"
+        result = cli("clean", root / "big.jsonl", root / "pages", "-o", out, "--jobs", jobs,
+                     "--report", tmp_path / f"report{jobs}.json")
+        assert result.exit_code == 1 and "big.jsonl:702: invalid JSON" in result.stderr
+        outputs[jobs] = (out.read_bytes(), (tmp_path / f"report{jobs}.json").read_bytes())
+    assert outputs[1] == outputs[2]
+    assert outputs[1][0].count(b"\n") == 1801
+
+
+def test_run_output_is_identical_for_any_number_of_jobs(cli, tmp_path, seed_texts):
+    root = corpus(tmp_path, seed_texts)
+    got = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"run{jobs}"
+        assert cli("run", "-q", root, "--glob", "*.txt", "-o", out, "--jobs", jobs, "--level", "document").exit_code == 0
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        summary = json.loads(files.pop("summary.json"))
+        summary.pop("timings")
+        files.pop("report.html")  # embeds the timings
+        got[jobs] = (files, summary)
+    assert got[1] == got[2]
+    assert got[1][1]["dedup"]["dropped"]  # the numbered copies are near-duplicates: real dedup work
