@@ -13,43 +13,22 @@ per size, and the ratio of the largest peak to the smallest.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-REUTERS = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "reuters21578.jsonl.gz"
+from common import reuters_bodies, run_measured
 
 
 def build(path: Path, megabytes: int) -> int:
-    with gzip.open(REUTERS, "rt", encoding="utf-8") as f:
-        bodies = [json.loads(line)["text"] for line in f]
-    bodies = [b for b in bodies if b.strip()]
+    bodies = reuters_bodies()
     target, n = megabytes * 1_000_000, 0
     with path.open("w", encoding="utf-8") as out:
         while out.tell() < target:
             out.write(json.dumps({"id": n, "text": f"{bodies[n % len(bodies)]}\n(record {n})"}) + "\n")
             n += 1
     return n
-
-
-def peak_rss(cmd: list[str]) -> tuple[float, int, int]:
-    """(seconds, peak RSS in bytes, exit status) of a command, polling /proc for VmHWM."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    while proc.poll() is None:
-        try:
-            for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak = max(peak, int(line.split()[1]) * 1024)
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-        time.sleep(0.1)
-    return time.perf_counter() - started, peak, proc.returncode
 
 
 def main() -> int:
@@ -62,7 +41,8 @@ def main() -> int:
         for mb in sizes:
             src, dst = Path(tmp) / f"in-{mb}.jsonl", Path(tmp) / f"out-{mb}.jsonl"
             records = build(src, mb)
-            seconds, peak, status = peak_rss([sys.executable, "-m", "cleaner", "clean", "-q", str(src), "-o", str(dst)])
+            seconds, peak, status, _ = run_measured(
+                [sys.executable, "-m", "cleaner", "clean", "-q", "--jobs", "1", str(src), "-o", str(dst)])
             size = src.stat().st_size
             rows.append((mb, records, size, seconds, peak, status))
             print(f"{size / 1e6:8.0f} MB  {records:9d} records  {seconds:7.1f} s  {size / 1e6 / seconds:5.2f} MB/s  "

@@ -10,8 +10,10 @@ cleaned in this process: no workers are started for it.
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -37,6 +39,22 @@ def default_jobs() -> int:
 def _init(cleaner: Cleaner) -> None:
     global _cleaner
     _cleaner = cleaner
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Workers hold nothing worth saving: they stop at once on SIGTERM, leave Ctrl-C to
+    the parent (which stops the pool), and on Linux die with the parent, even when it
+    is killed with SIGKILL, so no worker is left behind."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent is already gone
+        os._exit(1)
 
 
 def _clean_chunk(docs: list[Document]) -> list[Result]:

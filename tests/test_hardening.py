@@ -150,7 +150,7 @@ def test_killed_during_an_in_place_write_the_original_is_intact(tmp_path, sig):
     path = tmp_path / "big.jsonl"
     digest = big_jsonl(path, 20)
     path.chmod(0o640)
-    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "clean", "--in-place", "-q", str(path)],
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "clean", "--in-place", "-q", "--jobs", "2", str(path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     temp = []
@@ -167,9 +167,26 @@ def test_killed_during_an_in_place_write_the_original_is_intact(tmp_path, sig):
     left = list(tmp_path.glob(".big.jsonl.*.tmp"))
     if sig == signal.SIGTERM:  # a signal that can be caught unwinds, removing the temporary file
         assert proc.returncode == 128 + signal.SIGTERM and left == []
+    assert _processes_with(str(path)) == [], "worker processes outlived the killed parent"
     # SIGKILL may leave the hidden temporary file; the next run neither reads nor trips on it.
     again = subprocess.run([sys.executable, "-m", "cleaner", "check", "--no-dedup", str(tmp_path)], capture_output=True)
     assert again.returncode == 2 and b"no files matching" in again.stderr
+
+
+def _processes_with(arg: str, wait: float = 10.0) -> list[int]:
+    """Processes whose command line holds ``arg``, once they have had ``wait`` seconds to go."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and arg.encode() in (proc / "cmdline").read_bytes().split(b"\0"):
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def test_unreadable_file_is_named_and_others_go_on(cli, tmp_path, monkeypatch):
