@@ -91,6 +91,7 @@ def main() -> int:
     rnd = random.Random(args.seed)
     cleaner = Cleaner()
     lines = pieces(cleaner)
+    Path(args.failures).unlink(missing_ok=True)
     failures, batch, chars = [], [], 0
     started = time.perf_counter()
     for n in range(1, args.inputs + 1):
@@ -106,15 +107,14 @@ def main() -> int:
                 batch = []
         except Exception as err:  # noqa: BLE001 - a fuzzer records every failure
             failures.append({"input": n, "text": text, "error": repr(err), "trace": traceback.format_exc()})
+            with open(args.failures, "a", encoding="utf-8") as f:  # at once, so a long run loses nothing
+                f.write(json.dumps(failures[-1], ensure_ascii=False) + "\n")
         if n % 10_000 == 0:
             print(f"{n} inputs, {chars / 1e6:.1f} M characters, {len(failures)} failure(s), "
                   f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
     print(f"fuzz: {args.inputs} inputs (seed {args.seed}), {chars / 1e6:.1f} M characters, "
           f"{len(failures)} failure(s), {time.perf_counter() - started:.0f} s")
     if failures:
-        with open(args.failures, "w", encoding="utf-8") as f:
-            for item in failures:
-                f.write(json.dumps(item, ensure_ascii=False) + "\n")
         print(f"failing inputs written to {args.failures}")
     return 1 if failures else 0
 

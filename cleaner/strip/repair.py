@@ -6,6 +6,10 @@ characters, HTML entities, replacement characters or lone surrogates. Text
 that is not broken is left alone (curly quotes stay curly, no Unicode
 normalisation), and ftfy never adds or removes a line.
 
+ftfy runs line by line, on the damaged lines only, each to a fixed point: so
+what a line becomes does not depend on the lines around it (which cleaning
+may remove), and repairing repaired text changes nothing (idempotence).
+
 >>> repair("caf\\u00c3\\u00a9 \\r\\nnext  ")
 ('café\\nnext', ['line-endings', 'trailing-space', 'ftfy'])
 >>> repair("“Curly” quotes stay.")
@@ -51,10 +55,24 @@ def repair(text: str, use_ftfy: bool = True) -> tuple[str, list[str]]:
         text = stripped
         steps.append("trailing-space")
     if use_ftfy and looks_damaged(text):
-        fixed = ftfy.fix_text(text, FTFY_CONFIG)
-        if fixed.count("\n") != text.count("\n"):
-            fixed = "\n".join(ftfy.fix_text(line, FTFY_CONFIG) for line in text.split("\n"))
-        if fixed != text:
-            text = _TRAILING.sub("", fixed)
+        lines = text.split("\n")
+        changed = False
+        for i, line in enumerate(lines):
+            if looks_damaged(line):
+                fixed = _fix_line(line)
+                if fixed != line:
+                    lines[i], changed = fixed, True
+        if changed:
+            text = _TRAILING.sub("", "\n".join(lines))
             steps.append("ftfy")
     return text, steps
+
+
+def _fix_line(line: str) -> str:
+    """ftfy to a fixed point (it is not always idempotent: ``&amp;amp;``); never a new line break."""
+    for _ in range(4):
+        fixed = ftfy.fix_text(line, FTFY_CONFIG)
+        if fixed == line or "\n" in fixed:
+            break
+        line = fixed
+    return line
