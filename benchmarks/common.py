@@ -52,3 +52,40 @@ def _children(pid: int) -> list[int]:
     except (FileNotFoundError, ProcessLookupError):
         return []
     return kids + [g for k in kids for g in _children(k)]
+
+
+def datatrove_minhash_clusters(docs, ngram: int, threshold: float, num_perm: int, seed: int) -> list[tuple[int, int]]:
+    """datatrove's 4-stage MinHash dedup (signatures, buckets, clusters) over datatrove
+    Documents, with a whitespace tokenizer and the LSH bands datasketch picks for
+    ``threshold`` and ``num_perm``: (document number, cluster id) for each document in a
+    cluster, in datatrove's order. Raises ImportError when datatrove is missing."""
+    import re
+    import struct
+    import tempfile
+
+    from datasketch.lsh import _optimal_param
+    from datatrove.pipeline.dedup.minhash import (
+        MinhashConfig, MinhashDedupBuckets, MinhashDedupCluster, MinhashDedupSignature,
+    )
+    from datatrove.utils.word_tokenizers import WordTokenizer
+
+    class Whitespace(WordTokenizer):
+        def word_tokenize(self, text):
+            return text.split()
+
+        def sent_tokenize(self, text):
+            return [text]
+
+        def span_tokenize(self, text):
+            return [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+
+    bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+    config = MinhashConfig(n_grams=ngram, num_buckets=bands, hashes_per_bucket=rows, seed=seed)
+    with tempfile.TemporaryDirectory() as work:
+        sigs, buckets, clusters = (f"{work}/{name}" for name in ("sigs", "buckets", "clusters"))
+        MinhashDedupSignature(sigs, config=config, language=Whitespace()).run(iter(docs), 0, 1)
+        for b in range(bands):
+            MinhashDedupBuckets(sigs, buckets, config=config).run(None, b, bands)
+        MinhashDedupCluster(buckets, clusters, config=config, save_cluster_id=True).run()
+        path = Path(clusters) / "000000.clusters"
+        return list(struct.iter_unpack("<II", path.read_bytes())) if path.exists() else []

@@ -38,6 +38,7 @@ from datasketch import MinHash, MinHashLSH
 
 from cleaner import DedupConfig, Deduper, Document
 from cleaner.dedup.shingle import shingle_hash, shingles, tokens
+from common import datatrove_minhash_clusters
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "reuters21578.jsonl.gz"
 HEADERS = ["By {name}, Staff Writer", "{city} ({agency}) -", "From our correspondent in {city}", "{agency} | {city}"]
@@ -193,43 +194,14 @@ def datatrove_pairs(docs: list[Document], config: DedupConfig) -> tuple[set, flo
     """datatrove's 4-stage MinHash dedup (whitespace tokenizer, same n-grams, LSH bands for the same
     threshold and number of hashes), run in-process; its clusters as pairs. None if datatrove is missing."""
     try:
-        from datasketch.lsh import _optimal_param
         from datatrove.data import Document as DTDocument
-        from datatrove.pipeline.dedup.minhash import (
-            MinhashConfig, MinhashDedupBuckets, MinhashDedupCluster, MinhashDedupSignature,
-        )
-        from datatrove.utils.word_tokenizers import WordTokenizer
     except ImportError:
         return None
-    import struct
-    import tempfile
-
-    class Whitespace(WordTokenizer):
-        def word_tokenize(self, text):
-            return text.split()
-
-        def sent_tokenize(self, text):
-            return [text]
-
-        def span_tokenize(self, text):
-            return [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
-
-    bands, rows = _optimal_param(config.threshold, config.num_perm, 0.5, 0.5)
-    dt_config = MinhashConfig(n_grams=config.ngram, num_buckets=bands, hashes_per_bucket=rows, seed=config.seed)
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory() as work:
-        sigs, buckets, clusters = (f"{work}/{name}" for name in ("sigs", "buckets", "clusters"))
-        dt_docs = [DTDocument(text=d.text, id=str(i)) for i, d in enumerate(docs)]
-        MinhashDedupSignature(sigs, config=dt_config, language=Whitespace()).run(iter(dt_docs), 0, 1)
-        for b in range(bands):
-            MinhashDedupBuckets(sigs, buckets, config=dt_config).run(None, b, bands)
-        MinhashDedupCluster(buckets, clusters, config=dt_config, save_cluster_id=True).run()
-        members = defaultdict(list)
-        path = Path(clusters) / "000000.clusters"
-        if path.exists():
-            data = path.read_bytes()
-            for doc, cluster in struct.iter_unpack("<II", data):
-                members[cluster].append(docs[doc].id)
+    dt_docs = [DTDocument(text=d.text, id=str(i)) for i, d in enumerate(docs)]
+    members = defaultdict(list)
+    for doc, cluster in datatrove_minhash_clusters(dt_docs, config.ngram, config.threshold, config.num_perm, config.seed):
+        members[cluster].append(docs[doc].id)
     found = {tuple(sorted(p)) for ids in members.values() for p in itertools.combinations(ids, 2)}
     return found, time.perf_counter() - start
 

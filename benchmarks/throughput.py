@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import reuters_bodies, run_measured
+from common import datatrove_minhash_clusters, reuters_bodies, run_measured
 
 NGRAM, NUM_PERM, THRESHOLD, SEED = 2, 128, 0.3, 1
 _TOKEN = re.compile(r"\w+")
@@ -124,24 +124,8 @@ def run_datasketch(path: str) -> int:
 
 
 def run_datatrove(path: str) -> int:
-    import struct
-
     from datatrove.data import Document as DTDocument
-    from datatrove.pipeline.dedup.minhash import (
-        MinhashConfig, MinhashDedupBuckets, MinhashDedupCluster, MinhashDedupSignature,
-    )
     from datatrove.pipeline.filters import C4QualityFilter
-    from datatrove.utils.word_tokenizers import WordTokenizer
-
-    class Whitespace(WordTokenizer):
-        def word_tokenize(self, text):
-            return text.split()
-
-        def sent_tokenize(self, text):
-            return [text]
-
-        def span_tokenize(self, text):
-            return [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
 
     c4 = C4QualityFilter(min_num_sentences=-1)
 
@@ -151,16 +135,7 @@ def run_datatrove(path: str) -> int:
             if c4.filter(doc) is True:
                 yield doc
 
-    bands, rows = bands_rows()
-    config = MinhashConfig(n_grams=NGRAM, num_buckets=bands, hashes_per_bucket=rows, seed=SEED)
-    with tempfile.TemporaryDirectory() as work:
-        sigs, buckets, clusters = (f"{work}/{name}" for name in ("sigs", "buckets", "clusters"))
-        MinhashDedupSignature(sigs, config=config, language=Whitespace()).run(docs(), 0, 1)
-        for b in range(bands):
-            MinhashDedupBuckets(sigs, buckets, config=config).run(None, b, bands)
-        MinhashDedupCluster(buckets, clusters, config=config, save_cluster_id=True).run()
-        data = (Path(clusters) / "000000.clusters").read_bytes() if (Path(clusters) / "000000.clusters").exists() else b""
-        return len(data) // struct.calcsize("<II")
+    return len(datatrove_minhash_clusters(docs(), NGRAM, THRESHOLD, NUM_PERM, SEED))
 
 
 CHILD = {"cleaner-minhash": run_cleaner_minhash, "rensa": run_rensa, "datasketch": run_datasketch,

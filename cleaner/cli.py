@@ -130,6 +130,22 @@ def _maybe(bar):
         bar.update(max(0, bar.length - bar.pos))
 
 
+@contextlib.contextmanager
+def _stops_on_errors(output_status: int = EXIT_FOUND):
+    """What stops a run: an input error (usage, 2), a rule over its time budget (2),
+    an output that cannot be written (``output_status``); each with its message."""
+    try:
+        yield
+    except InputError as err:
+        raise click.UsageError(str(err)) from None
+    except RuleError as err:  # a pattern over its time budget: stop, nothing half-written
+        _err(str(err))
+        sys.exit(EXIT_USAGE)
+    except OutputError as err:
+        _err(str(err))
+        sys.exit(output_status)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", help="A folder that mirrors the input tree, or a .jsonl(.gz) file. Default: standard output.")
@@ -177,17 +193,8 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
         on_warning=lambda m: _err(f"warning: {m}"),
         jobs=jobs,
     )
-    try:
-        with _maybe(bar):
-            summary = job.run(list(paths), glob=glob, fmt=fmt)
-    except InputError as err:
-        raise click.UsageError(str(err)) from None
-    except RuleError as err:  # a pattern over its time budget: stop, nothing half-written
-        _err(str(err))
-        sys.exit(EXIT_USAGE)
-    except OutputError as err:
-        _err(str(err))
-        sys.exit(EXIT_FOUND)
+    with _stops_on_errors(), _maybe(bar):
+        summary = job.run(list(paths), glob=glob, fmt=fmt)
     if report:
         with atomic_writer(report, compress=False) as stream:
             stream.write(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False).encode("utf-8"))
@@ -333,16 +340,10 @@ def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_defaul
         if bar is not None:
             bar.update(len(result.document.text.encode("utf-8")))
 
-    try:
-        with _maybe(bar):
-            result = run_corpus(list(paths), output, cleaner, dedup_config, glob, fmt, text_field, id_field,
-                                on_error=lambda e: _err(str(e)), on_warning=lambda m: _err(f"warning: {m}"),
-                                on_document=advance, jobs=jobs)
-    except InputError as err:
-        raise click.UsageError(str(err)) from None
-    except RuleError as err:  # a pattern over its time budget: stop, nothing half-written
-        _err(str(err))
-        sys.exit(EXIT_USAGE)
+    with _stops_on_errors(), _maybe(bar):
+        result = run_corpus(list(paths), output, cleaner, dedup_config, glob, fmt, text_field, id_field,
+                            on_error=lambda e: _err(str(e)), on_warning=lambda m: _err(f"warning: {m}"),
+                            on_document=advance, jobs=jobs)
     s = result.summary
     if not quiet:
         _err(f"{s.documents} document(s), {s.lines_removed} line(s) removed, {len(result.pairs)} duplicate pair(s), "
@@ -397,17 +398,10 @@ def check(paths, fix, do_clean, do_dedup, against, index_path, level, threshold,
         raise click.UsageError(str(err)) from None
     json_out = out_format == "json"
     try:
-        result = check_corpus(list(paths), cleaner, config, fix=fix, against=list(against), index=index, glob=glob,
-                              fmt=fmt, text_field=text_field, id_field=id_field, jobs=jobs,
-                              on_error=None if json_out else lambda e: _err(str(e)))
-    except InputError as err:
-        raise click.UsageError(str(err)) from None
-    except RuleError as err:  # a pattern over its time budget: stop, nothing half-written
-        _err(str(err))
-        sys.exit(EXIT_USAGE)
-    except OutputError as err:
-        _err(str(err))
-        sys.exit(EXIT_USAGE)
+        with _stops_on_errors(output_status=EXIT_USAGE):
+            result = check_corpus(list(paths), cleaner, config, fix=fix, against=list(against), index=index, glob=glob,
+                                  fmt=fmt, text_field=text_field, id_field=id_field, jobs=jobs,
+                                  on_error=None if json_out else lambda e: _err(str(e)))
     finally:
         if index is not None:
             index.close()

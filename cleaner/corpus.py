@@ -123,7 +123,7 @@ class CorpusCleaner:
         self._check_output(sources)
         self._multi = len(sources) > 1
         self._jsonl_count = 0
-        self._target = None  # the open per-source JSONL output: [context, stream, path, lines, changed]
+        self._target: _Target | None = None  # the open per-source JSONL output
         with ExitStack() as stack:
             self._jsonl_out = stack.enter_context(self._open(self.output.path)) if self.output.mode == "jsonl" else None
             pool = stack.enter_context(CleanPool(self.cleaner, self.jobs))
@@ -131,7 +131,7 @@ class CorpusCleaner:
                 for item, doc, result in pool.map(self._items(sources)):
                     self._consume(item, doc, result)
             finally:
-                self._abort(None)
+                self._abort()
         return self.summary
 
     def _failed(self, item) -> bool:
@@ -221,7 +221,7 @@ class CorpusCleaner:
         elif kind == "end":
             self._end()
         elif kind == "error":
-            self._abort(source)
+            self._abort()
             self._failed(extra)
 
     def _text(self, source: Source, result: Result) -> None:
@@ -253,24 +253,24 @@ class CorpusCleaner:
     def _begin(self, source: Source) -> None:
         mode = self.output.mode
         if mode == "jsonl":
-            self._target = [None, self._jsonl_out, self.output.path, self._jsonl_count, 0]
+            self._target = _Target(self._jsonl_out, self.output.path, self._jsonl_count)
         elif mode == "stdout":
-            self._target = [None, sys.stdout.buffer, None, 0, 0]
+            self._target = _Target(sys.stdout.buffer)
         elif mode == "none":
-            self._target = [None, _Discard(), None, 0, 0]
+            self._target = _Target(_Discard())
         else:
             target = self.target(source)
             context = atomic_writer(target)
-            self._target = [context, context.__enter__(), target, 0, 0]
+            self._target = _Target(context.__enter__(), target, context=context)
 
     def _write_line(self, data: bytes) -> None:
-        self._target[1].write(data)
-        self._target[3] += 1
+        self._target.stream.write(data)
+        self._target.lines += 1
 
     def _record(self, source: Source, rec, result: Result) -> None:
         self.summary.add(source.path, result)
         data = rec.data
-        self._target[4] += result.changed
+        self._target.changed += result.changed
         if self.annotate or result.changed:
             data[self.text_field] = result.text
             if self.annotate:
@@ -278,32 +278,44 @@ class CorpusCleaner:
             self._write_line(dump_record(data))
         else:
             self._write_line(rec.raw if rec.raw.endswith(b"\n") else rec.raw + b"\n")
-        self._report(source, result, self._target[2], self._target[3])
+        self._report(source, result, self._target.path, self._target.lines)
 
     def _end(self) -> None:
-        context, _, _, count, changed = self._target
-        self._target = None
+        target, self._target = self._target, None
         if self.output.mode == "jsonl":
-            self._jsonl_count = count
-        if context is None:
+            self._jsonl_count = target.lines
+        if target.context is None:
             return
-        if changed == 0 and self.output.mode == "in-place":  # in place, a file with no change is left alone
-            context.__exit__(_Unchanged, _Unchanged(), None)
+        if target.changed == 0 and self.output.mode == "in-place":  # in place, a file with no change is left alone
+            target.context.__exit__(_Unchanged, _Unchanged(), None)
         else:
-            context.__exit__(None, None, None)
+            target.context.__exit__(None, None, None)
 
-    def _abort(self, source: Source | None) -> None:
+    def _abort(self) -> None:
         """Drop a half-written per-source output: its temporary file goes, the target stays as it was."""
-        if self._target is not None:
-            if self._target[0] is not None:
-                self._target[0].__exit__(_Unchanged, _Unchanged(), None)
-            elif self.output.mode == "jsonl":  # the shared output keeps the lines written so far
-                self._jsonl_count = self._target[3]
-        self._target = None
+        target, self._target = self._target, None
+        if target is None:
+            return
+        if target.context is not None:
+            target.context.__exit__(_Unchanged, _Unchanged(), None)
+        elif self.output.mode == "jsonl":  # the shared output keeps the lines written so far
+            self._jsonl_count = target.lines
 
     def _report(self, source: Source, result: Result, target: str | None, ordinal: int | None) -> None:
         if self.on_result:
             self.on_result(source, result, (target, ordinal))
+
+
+@dataclass
+class _Target:
+    """Where one JSONL source's records go: a stream, the file it writes (for reports),
+    the lines it holds, the records changed, and the atomic write to finish (if any)."""
+
+    stream: object
+    path: str | None = None
+    lines: int = 0
+    changed: int = 0
+    context: object = None
 
 
 class _Unchanged(Exception):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import gzip
-import io
 import json
 import os
 import stat
@@ -247,7 +246,3 @@ def atomic_writer(path: str | Path, compress: bool | None = None):
         if isinstance(err, OSError) and not isinstance(err, BrokenPipeError):
             raise OutputError(path, err) from err
         raise
-
-
-def stdout_binary() -> io.BufferedWriter:
-    return sys.stdout.buffer

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from cleaner import clean
-from conftest import ROOT, SEEDS
+from conftest import ROOT
 
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 SEED_001, SEED_002, SEED_004 = "001_217565120cdcc0e0.txt", "002_63d5fec23f6ba681.txt", "004_c76d129d2dc45aae.txt"
