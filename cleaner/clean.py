@@ -5,7 +5,9 @@ The order, fixed and documented:
 1. ``repair``: line endings, trailing white space, ftfy where text looks damaged;
 2. ``patterns``: rule lines from ``rules/`` and ``--rules`` files;
 3. ``repeats``: lines that repeat an earlier line (repeated headlines);
-4. ``offtopic``: paragraphs whose vocabulary the rest of the document does not share.
+4. ``classifier``: lines the line classifier scores as boilerplate (scores are
+   computed for a batch of documents at once, see :meth:`Cleaner.clean_many`);
+5. ``offtopic``: paragraphs whose vocabulary the rest of the document does not share.
 
 A line removed by an earlier stripper is not seen by later ones. Blank lines
 left at the start or end of the text, or doubled, by a removal are removed with
@@ -26,7 +28,10 @@ from functools import lru_cache, partial
 from .config import Config
 from .document import Document, Removal, Result, build_result
 from .rules import RuleSet, load_rules
-from .strip import offtopic, patterns, repair, repeats
+from .strip import classifier, offtopic, patterns, repair, repeats
+
+FIXED_POINT_ROUNDS = 8
+BATCH = 256  # documents whose lines the classifier scores in one numpy pass
 
 
 class Cleaner:
@@ -45,6 +50,7 @@ class Cleaner:
         self.strippers.append(partial(
                 repeats.strip, threshold=c.repeat_threshold, min_chars=c.repeat_min_chars, max_words=c.repeat_max_words
             ))
+        self.model = classifier.load_model(c.classifier_model) if c.classifier else None
         if c.offtopic:
             self.strippers.append(
                 partial(
@@ -56,24 +62,68 @@ class Cleaner:
             )
 
     def clean(self, doc: Document | str) -> Result:
+        return next(self.clean_many([doc]))
+
+    def clean_many(self, docs: Iterable[Document | str]) -> Iterator[Result]:
+        """Clean documents in order, scoring the lines of each batch together."""
+        batch = []
+        for doc in docs:
+            batch.append(self._repair(doc))
+            if len(batch) == BATCH:
+                yield from self._clean_batch(batch)
+                batch = []
+        if batch:
+            yield from self._clean_batch(batch)
+
+    def _repair(self, doc: Document | str) -> tuple[Document, list]:
         if isinstance(doc, str):
             doc = Document(doc)
         text, repairs = repair.repair(doc.text, use_ftfy=self.config.repair) if self.config.repair else (doc.text, [])
         if repairs:
             doc = Document(text, doc.id, doc.path, doc.meta)
+        return doc, repairs
+
+    def _clean_batch(self, batch: list[tuple[Document, list]]) -> Iterator[Result]:
+        scores = self.model.scores([doc.text for doc, _ in batch]) if self.model else [None] * len(batch)
+        for (doc, repairs), line_scores in zip(batch, scores):
+            yield self._clean_one(doc, repairs, line_scores)
+
+    def _clean_one(self, doc: Document, repairs: list, scores) -> Result:
+        owner = self._owners(doc, scores)
+        # The classifier judges a line by its page, and removing lines changes the
+        # page: clean what is kept again until nothing more goes, so that cleaning
+        # a cleaned text changes nothing (at most FIXED_POINT_ROUNDS rounds).
+        for _ in range(FIXED_POINT_ROUNDS if scores is not None else 0):
+            if not any(o is not None and o.rule == classifier.RULE for o in owner):
+                break
+            kept = [i for i, o in enumerate(owner) if o is None]
+            again = Document("\n".join(doc.lines[i] for i in kept))
+            more = self._owners(again, self.model.scores([again.text])[0])
+            if not any(more):
+                break
+            for i, o in zip(kept, more):
+                if o is not None:
+                    owner[i] = o
+            _tidy_blank_lines(doc.lines, owner)
+        return build_result(doc, owner, repairs)
+
+    def _owners(self, doc: Document, scores) -> list[Removal | None]:
+        """Which removal takes each line (``None``: kept), blank lines tidied."""
         owner: list[Removal | None] = [None] * len(doc.lines)
-        for stripper in self.strippers:
+        strippers = list(self.strippers)
+        if scores is not None and sum(1 for line in doc.lines if line.strip()) >= self.config.classifier_min_lines:
+            threshold = self.config.classifier_threshold
+            if threshold is None:
+                threshold = self.model.threshold
+            strippers.insert(2, partial(classifier.strip, scores=scores, threshold=threshold))
+        for stripper in strippers:
             keep = [o is None for o in owner]
             for removal in stripper(doc, keep):
                 for i in range(removal.start - 1, removal.end):
                     if owner[i] is None:
                         owner[i] = removal
         _tidy_blank_lines(doc.lines, owner)
-        return build_result(doc, owner, repairs)
-
-    def clean_many(self, docs: Iterable[Document | str]) -> Iterator[Result]:
-        for doc in docs:
-            yield self.clean(doc)
+        return owner
 
 
 def _tidy_blank_lines(lines: list[str], owner: list[Removal | None]) -> None:

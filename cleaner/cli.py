@@ -13,17 +13,17 @@ from dataclasses import replace
 import click
 
 from . import __version__
+from .check import check_corpus
 from .clean import Cleaner
 from .config import Config, DedupConfig
 from .corpus import CorpusCleaner, Output, read_documents, write_kept
 from .dedup import Deduper
 from .dedup.index import Index, IndexError_
-from .check import check_corpus
 from .io import InputError, OutputError, Source, atomic_writer, find_sources
 from .pipeline import run_corpus
-from .workers import default_jobs
-from .settings import SettingsError, default_map, find_settings
 from .rules import RuleError, check_examples, load_rules
+from .settings import SettingsError, default_map, find_settings
+from .workers import default_jobs
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 
@@ -52,8 +52,8 @@ def _err(message: str) -> None:
     click.echo(f"cleaner: {message}", err=True)
 
 
-def _build_cleaner(rules: tuple[str, ...], no_default_rules: bool) -> Cleaner:
-    config = replace(Config(), rule_files=tuple(rules), default_rules=not no_default_rules)
+def _build_cleaner(rules: tuple[str, ...], no_default_rules: bool, classifier: bool = True) -> Cleaner:
+    config = replace(Config(), rule_files=tuple(rules), default_rules=not no_default_rules, classifier=classifier)
     try:
         ruleset = load_rules(config.default_rules, config.rule_files)
     except RuleError as err:
@@ -157,12 +157,15 @@ def _stops_on_errors(output_status: int = EXIT_FOUND):
 @click.option("--id-field", default="id", show_default=True, help="JSONL field that holds the record id.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(dir_okay=False), help="A rule file (TOML) to add; repeatable.")
 @click.option("--no-default-rules", is_flag=True, help="Use only the rule files given with --rules.")
+@click.option("--classifier/--no-classifier", default=True, show_default=True,
+              help="Also remove lines the line classifier scores as boilerplate (rules/model/classifier.toml).")
 @click.option("--explain", is_flag=True, help="One line per removal on standard error: path:line: kind [rule] reason.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON summary: counts per kind, rule and file; errors.")
 @click.option("-j", "--jobs", type=click.IntRange(1, None), default=default_jobs, show_default="all cores",
               help="Worker processes that clean; the output is the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_default_rules, explain, report, jobs, quiet):
+def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_default_rules, classifier, explain, report, jobs,
+          quiet):
     """Clean PATHS: text files, folders, .jsonl(.gz) files, or - for standard input.
 
     Exit status: 0 when every input was cleaned, 1 when some input failed
@@ -170,7 +173,7 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
     """
     if in_place and output:
         raise click.UsageError("--in-place and -o/--output do not go together")
-    cleaner = _build_cleaner(rules, no_default_rules)
+    cleaner = _build_cleaner(rules, no_default_rules, classifier)
 
     # No bar while cleaned text goes to a terminal: the two would mix.
     bar = _progress(paths, glob, quiet or (output is None and not in_place and sys.stdout.isatty()))
@@ -316,20 +319,22 @@ def _print_pairs(pairs) -> None:
 @click.option("--id-field", default="id", show_default=True)
 @click.option("--rules", "rules", multiple=True, type=click.Path(dir_okay=False), help="A rule file to add; repeatable.")
 @click.option("--no-default-rules", is_flag=True)
+@click.option("--classifier/--no-classifier", default=True, show_default=True,
+              help="Also remove lines the line classifier scores as boilerplate (rules/model/classifier.toml).")
 @click.option("--level", type=click.Choice(["document", "passage", "both"]), default="both", show_default=True)
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=DedupConfig.threshold, show_default=True)
 @click.option("--keep", type=click.Choice(["first", "longest", "newest"]), default="first", show_default=True)
 @click.option("-j", "--jobs", type=click.IntRange(1, None), default=default_jobs, show_default="all cores",
               help="Worker processes that clean; the output is the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no closing line.")
-def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_default_rules, level, threshold, keep, jobs,
+def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_default_rules, classifier, level, threshold, keep, jobs,
                 quiet):
     """Clean PATHS, deduplicate them, and write everything to OUT.
 
     OUT receives the cleaned corpus (same layout and formats as the input, less
     the dropped duplicate copies), duplicates.jsonl, summary.json and report.html.
     """
-    cleaner = _build_cleaner(rules, no_default_rules)
+    cleaner = _build_cleaner(rules, no_default_rules, classifier)
     try:
         dedup_config = DedupConfig(level=level, threshold=threshold, keep=keep)
     except ValueError as err:
@@ -378,17 +383,19 @@ def _total_bytes(paths, glob) -> int:
 @click.option("--id-field", default="id", show_default=True)
 @click.option("--rules", "rules", multiple=True, type=click.Path(dir_okay=False), help="A rule file to add; repeatable.")
 @click.option("--no-default-rules", is_flag=True)
+@click.option("--classifier/--no-classifier", default=True, show_default=True,
+              help="Also remove lines the line classifier scores as boilerplate (rules/model/classifier.toml).")
 @click.option("-j", "--jobs", type=click.IntRange(1, None), default=default_jobs, show_default="all cores",
               help="Worker processes that clean; the output is the same for any number.")
 def check(paths, fix, do_clean, do_dedup, against, index_path, level, threshold, out_format, fmt, glob, text_field,
-          id_field, rules, no_default_rules, jobs):
+          id_field, rules, no_default_rules, classifier, jobs):
     """Report what `clean` would remove from PATHS and which of them near-duplicate
     each other (or the --against files, or an --index), without changing anything.
 
     Exit status: 0 when nothing was found, 1 when something was found (or fixed),
     2 on a usage or input error. Made for pre-commit: see .pre-commit-hooks.yaml.
     """
-    cleaner = _build_cleaner(rules, no_default_rules) if do_clean or fix else None
+    cleaner = _build_cleaner(rules, no_default_rules, classifier) if do_clean or fix else None
     index = None
     try:
         config = DedupConfig(level=level, threshold=threshold) if do_dedup else None

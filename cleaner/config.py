@@ -44,6 +44,17 @@ class Config:
     offtopic_min_words: int = 20
     offtopic_min_context: int = 150
 
+    # Line classifier: a line whose content score (weights in
+    # ``classifier_model``, default the packaged rules/model/classifier.toml) is below
+    # ``classifier_threshold`` is removed, with its score as evidence. By default
+    # the threshold is the model file's, chosen by cross-validation when it was fitted.
+    classifier: bool = True
+    classifier_model: str | None = None
+    classifier_threshold: float | None = None
+    # It judges a line against its page: texts with fewer non-blank lines than
+    # this are left to the rules.
+    classifier_min_lines: int = 8
+
     def __post_init__(self) -> None:
         if not 0.0 <= self.repeat_threshold <= 100.0:
             raise ValueError("repeat_threshold must be in [0, 100]")

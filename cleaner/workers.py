@@ -58,7 +58,7 @@ def _die_with_parent() -> None:
 
 
 def _clean_chunk(docs: list[Document]) -> list[Result]:
-    return [_cleaner.clean(doc) for doc in docs]
+    return list(_cleaner.clean_many(docs))
 
 
 class CleanPool:
@@ -86,7 +86,8 @@ class CleanPool:
         head = list(itertools.islice(chunks, 2))
         if self.jobs == 1 or len(head) < 2:
             for chunk in itertools.chain(head, chunks):
-                yield from ((p, d, self.cleaner.clean(d) if d is not None else None) for p, d in chunk)
+                results = iter(self.cleaner.clean_many([d for _, d in chunk if d is not None]))
+                yield from ((p, d, next(results) if d is not None else None) for p, d in chunk)
             return
         if self._executor is None:
             self._executor = ProcessPoolExecutor(self.jobs, initializer=_init, initargs=(self.cleaner,))

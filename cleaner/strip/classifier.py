@@ -1,0 +1,480 @@
+"""Line classifier: content or boilerplate, from the text alone.
+
+Every line of a batch of documents gets a vector of text-only signals (length,
+function-word density, capitals, digits, symbols, separators, terminal
+punctuation, indentation, bullets, position in the page, repetition in the
+page, and the same signals for its neighbours). A logistic model turns them
+into a score; a second logistic model smooths the scores over the sequence of
+lines (main content is mostly one run of long lines). The weights are fitted by
+``scripts/train_classifier.py`` on the WCXB dev pages and shipped as readable
+data in ``rules/model/classifier.toml``: inference needs only numpy.
+
+Features are computed with numpy over the code points of the whole batch, so a
+batch of pages costs a few dozen array passes, not a Python loop per line.
+
+>>> page = ["Home", "News", "Sport", "Weather", "Contact us", ""]
+>>> page += ["The council said on Monday that it would rebuild the old bridge, which was closed in May.", ""]
+>>> page += ["Work is to start in the spring, and the road should open again before the end of next year.", ""]
+>>> page += ["Share on Facebook", "Share on X", "Privacy policy", "Terms of use"]
+>>> scores = load_model().scores(["\\n".join(page)])[0]  # blank lines score NaN
+>>> content = [s for line, s in zip(page, scores) if line.startswith(("The council", "Work is"))]
+>>> others = [s for line, s in zip(page, scores) if line and not line.startswith(("The council", "Work is"))]
+>>> bool(min(content) > max(others))
+True
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ..document import Document, Removal
+from ..rules import default_rules_dir
+
+# Character classes, one bit each, for the Basic Multilingual Plane; code points
+# above it are classified one distinct value at a time.
+WORD, ALPHA, UPPER, DIGIT, SPACE, CJK, SEP, TERM = (1 << i for i in range(8))
+_SEPARATORS = "|»«•>›‹·/\\–—"
+_TERMINAL = ".!?。！？…:;\"”’»)"
+_BULLETS = "*•-–·●▪■►◦‣+"
+_MAX_POS = 24  # characters of a word that take part in its hash
+
+
+def _char_class(c: str) -> int:
+    bits = 0
+    if c.isalnum() or c == "_":
+        bits |= WORD
+    if c.isalpha():
+        bits |= ALPHA
+    if c.isupper():
+        bits |= UPPER
+    if c.isdigit():
+        bits |= DIGIT
+    if c.isspace():
+        bits |= SPACE
+    o = ord(c)
+    if 0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF:
+        bits |= CJK
+    if c in _SEPARATORS:
+        bits |= SEP
+    if c in _TERMINAL:
+        bits |= TERM
+    return bits
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Class bits and lower-case code point for every BMP code point; random hash weights."""
+    chars = [chr(i) for i in range(0x10000)]
+    classes = np.array([_char_class(c) for c in chars], dtype=np.uint8)
+    lower = np.array([ord(c.lower()[0]) for c in chars], dtype=np.uint64)
+    weights = np.random.default_rng(20261121).integers(1, 2**63, size=_MAX_POS + 1, dtype=np.uint64) | np.uint64(1)
+    return classes, lower, weights
+
+
+def _classify(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    classes, lower, _ = _tables()
+    small = np.minimum(cp, 0xFFFF)
+    bits, low = classes[small], lower[small]
+    big = cp > 0xFFFF
+    if big.any():
+        values, inverse = np.unique(cp[big], return_inverse=True)
+        bits[big] = np.array([_char_class(chr(v)) for v in values], dtype=np.uint8)[inverse]
+        low[big] = values[inverse]
+    return bits, low
+
+
+@dataclass
+class LineTable:
+    """Per-line signals of a batch of texts, one row per line (all arrays of equal length)."""
+
+    doc: np.ndarray  # which text of the batch
+    chars: np.ndarray  # non-space characters
+    words: np.ndarray
+    stop: np.ndarray  # function words
+    caps: np.ndarray  # words starting with a capital
+    alpha: np.ndarray
+    digits: np.ndarray
+    cjk: np.ndarray
+    seps: np.ndarray  # separator characters
+    indent: np.ndarray  # leading white space
+    terminal: np.ndarray  # ends with sentence or quote punctuation
+    bullet: np.ndarray  # starts with a bullet or "1."
+    lower_start: np.ndarray  # starts with a lower-case letter
+    line_hash: np.ndarray  # hash of the line's lower-cased words
+
+
+def _word_hashes(cp: np.ndarray, bits: np.ndarray, low: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start offsets and hashes of the ``\\w+`` words of a code point array."""
+    _, _, weights = _tables()
+    word = (bits & WORD) != 0
+    prev = np.concatenate(([False], word[:-1]))
+    starts = np.flatnonzero(word & ~prev)
+    if not len(starts):
+        return starts, np.zeros(0, dtype=np.uint64)
+    idx = np.flatnonzero(word)
+    word_of = np.cumsum(word & ~prev)[idx] - 1
+    pos = np.minimum(idx - starts[word_of], _MAX_POS)
+    values = low[idx] * weights[pos]
+    first = np.searchsorted(idx, starts)
+    return starts, np.add.reduceat(values, first)
+
+
+@lru_cache(maxsize=1)
+def function_word_hashes() -> np.ndarray:
+    data = tomllib.loads((default_rules_dir() / "lexicon" / "function-words.toml").read_text(encoding="utf-8"))
+    words = sorted({w for lang, ws in data.items() for w in ws})
+    cp = np.frombuffer(" ".join(words).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    bits, low = _classify(cp)
+    return np.unique(_word_hashes(cp, bits, low)[1])
+
+
+def line_table(texts: list[str]) -> LineTable:
+    """Signals for every line of every text (texts split on ``\\n``, as :class:`Document` does)."""
+    joined = "\n".join(texts)
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    bits, low = _classify(cp)
+    nl = cp == 10
+    n_lines = int(nl.sum()) + 1
+    line_of = np.concatenate(([0], np.cumsum(nl)[:-1])) if len(cp) else np.zeros(0, dtype=np.int64)
+    docs = np.repeat(np.arange(len(texts)), [t.count("\n") + 1 for t in texts])
+
+    def per_line(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(line_of[mask], minlength=n_lines)
+
+    space = ((bits & SPACE) != 0) | nl
+    solid = ~space
+    chars = per_line(solid)
+    starts, hashes = _word_hashes(cp, bits, low)
+    word_line = line_of[starts]
+    words = np.bincount(word_line, minlength=n_lines)
+    stop_mask = np.isin(hashes, function_word_hashes())
+    stop = np.bincount(word_line[stop_mask], minlength=n_lines)
+    caps = np.bincount(word_line[(bits[starts] & UPPER) != 0], minlength=n_lines)
+    line_hash = np.zeros(n_lines, dtype=np.uint64)
+    has = words > 0
+    if has.any():
+        mixed = (hashes * np.uint64(0x9E3779B97F4A7C15)) ^ (hashes >> np.uint64(29))
+        first_word = np.searchsorted(word_line, np.flatnonzero(has))
+        line_hash[has] = np.add.reduceat(mixed, first_word) + words[has].astype(np.uint64)
+
+    solid_idx = np.flatnonzero(solid)
+    solid_line = line_of[solid_idx]
+    indent = np.zeros(n_lines, dtype=np.int64)
+    terminal = np.zeros(n_lines, dtype=bool)
+    bullet = np.zeros(n_lines, dtype=bool)
+    lower_start = np.zeros(n_lines, dtype=bool)
+    if len(solid_idx):
+        change = np.flatnonzero(np.diff(solid_line)) + 1
+        firsts = solid_idx[np.concatenate(([0], change))]
+        lasts = solid_idx[np.concatenate((change - 1, [len(solid_idx) - 1]))]
+        lines_with = line_of[firsts]
+        line_start = np.concatenate(([0], np.flatnonzero(nl) + 1))
+        indent[lines_with] = firsts - line_start[lines_with]
+        terminal[lines_with] = (bits[lasts] & TERM) != 0
+        lower_start[lines_with] = ((bits[firsts] & (ALPHA | UPPER)) == ALPHA) & (low[firsts] == cp[firsts])
+        first_cp = cp[firsts]
+        bullet_cp = np.array([ord(c) for c in _BULLETS])
+        after = cp[np.minimum(firsts + 1, len(cp) - 1)]
+        bullet[lines_with] = (np.isin(first_cp, bullet_cp) & ((after == 32) | (after == 9))) | (
+            ((bits[firsts] & DIGIT) != 0) & ((after == 46) | (after == 41))
+        )
+    return LineTable(
+        doc=docs,
+        chars=chars,
+        words=words,
+        stop=stop,
+        caps=caps,
+        alpha=per_line((bits & ALPHA) != 0),
+        digits=per_line((bits & DIGIT) != 0),
+        cjk=per_line((bits & CJK) != 0),
+        seps=per_line((bits & SEP) != 0),
+        indent=indent,
+        terminal=terminal,
+        bullet=bullet,
+        lower_start=lower_start,
+        line_hash=line_hash,
+    )
+
+
+WRAP_MIN_CHARS = 30
+
+
+def merge_wrapped(table: LineTable) -> tuple[LineTable, np.ndarray]:
+    """Join hard-wrapped lines into the paragraph lines they were cut from.
+
+    Line ``i`` continues on line ``i + 1`` when it holds at least
+    ``WRAP_MIN_CHARS`` non-space characters, does not end with sentence
+    punctuation, and the next line of the same text starts with a lower-case
+    letter. Returns the table of joined lines and, for each original line, the
+    row of its joined line: every line of a paragraph gets the paragraph's score.
+    """
+    n = len(table.doc)
+    same_doc = np.concatenate((table.doc[1:] == table.doc[:-1], [False]))
+    nxt_lower = np.concatenate((table.lower_start[1:], [False]))
+    joins = same_doc & nxt_lower & (table.chars >= WRAP_MIN_CHARS) & ~table.terminal
+    group = np.concatenate(([0], np.cumsum(~joins[:-1]))) if n else np.zeros(0, dtype=np.int64)
+    if not joins.any():
+        return table, group
+    starts = np.flatnonzero(np.concatenate(([True], ~joins[:-1])))
+    ends = np.concatenate((starts[1:], [n])) - 1
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(values, starts)
+
+    return LineTable(
+        doc=table.doc[starts], chars=total(table.chars), words=total(table.words), stop=total(table.stop),
+        caps=total(table.caps), alpha=total(table.alpha), digits=total(table.digits), cjk=total(table.cjk),
+        seps=total(table.seps), indent=table.indent[starts], terminal=table.terminal[ends],
+        bullet=table.bullet[starts], lower_start=table.lower_start[starts], line_hash=total(table.line_hash),
+    ), group  # fmt: skip
+
+
+def _doc_bounds(doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, the first and last row of its document (rows grouped by document)."""
+    n = len(doc)
+    change = np.flatnonzero(np.diff(doc)) + 1
+    starts = np.concatenate(([0], change))
+    ends = np.concatenate((change, [n])) - 1
+    which = np.repeat(np.arange(len(starts)), np.diff(np.concatenate((starts, [n]))))
+    return starts[which], ends[which]
+
+
+_FIXED = float(2**24)
+
+
+def _fixed(values: np.ndarray) -> np.ndarray:
+    """Values as exact integers (24 fractional bits), so that sums over a document do not
+    depend on which other documents share its batch: same output on one core or many."""
+    return np.rint(np.asarray(values, dtype=np.float64) * _FIXED).astype(np.int64)
+
+
+def _window_mean(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, before: int, after: int) -> np.ndarray:
+    """Mean of ``values[i - before .. i + after]`` clipped to each row's document ``lo..hi``."""
+    i = np.arange(len(values))
+    a, b = np.maximum(i - before, lo), np.minimum(i + after, hi)
+    cs = np.concatenate(([0], np.cumsum(_fixed(values))))
+    return (cs[b + 1] - cs[a]) / _FIXED / (b - a + 1)
+
+
+def _shift(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, by: int, fill: float = 0.0) -> np.ndarray:
+    """``values[i + by]`` within each row's document, ``fill`` past its edges."""
+    i = np.arange(len(values)) + by
+    out = values[np.clip(i, 0, len(values) - 1)].astype(np.float64)
+    out[(i < lo) | (i > hi)] = fill
+    return out
+
+
+def _doc_reduce(ufunc, values: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    """``ufunc.reduceat`` of ``values`` over each row's document, broadcast back to the rows."""
+    change = np.flatnonzero(np.diff(doc)) + 1
+    starts = np.concatenate(([0], change))
+    if ufunc is np.add:
+        per_doc = np.add.reduceat(_fixed(values), starts) / _FIXED
+    else:
+        per_doc = ufunc.reduceat(values, starts)
+    return np.repeat(per_doc, np.diff(np.concatenate((starts, [len(doc)]))))
+
+
+LINE_FEATURES = (
+    "log_words", "log_chars", "function_words", "capitalised", "digits", "letters", "cjk", "symbols",
+    "separators", "terminal", "bullet", "indent_deeper", "indent_shallower", "repeated_in_page",
+    "blank_before", "blank_after", "position", "position_sq", "first_tenth", "last_tenth",
+    "words_below_page_max", "page_log_lines", "page_long_share",
+    "indent_same", "indent_mass", "block_log_lines", "block_mean_words", "words_before", "words_before_sq",
+)  # fmt: skip
+CONTEXT = (("prev", -1), ("next", 1), ("prev2", -2), ("next2", 2))
+CONTEXT_FEATURES = ("log_words", "function_words", "terminal", "bullet", "separators")
+WINDOWS = ((3, 3), (10, 10), (10, 0), (0, 10))
+
+
+def feature_names() -> list[str]:
+    names = list(LINE_FEATURES)
+    names += [f"{side}_{name}" for side, _ in CONTEXT for name in CONTEXT_FEATURES]
+    names += [f"mean{b}_{a}_{name}" for b, a in WINDOWS for name in ("log_words", "function_words", "terminal")]
+    return names
+
+
+def features(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
+    """The feature matrix of the non-blank lines of a batch, and which lines they are."""
+    rows = np.flatnonzero(table.chars > 0)
+    n = len(rows)
+    if not n:
+        return np.zeros((0, len(feature_names()))), rows
+    doc = table.doc[rows]
+    words = table.words[rows].astype(np.float64)
+    chars = table.chars[rows].astype(np.float64)
+    per_word = np.maximum(words, 1.0)
+    lw = np.log1p(words)
+    stop = table.stop[rows] / per_word
+    terminal = table.terminal[rows].astype(np.float64)
+    bullet = table.bullet[rows].astype(np.float64)
+    seps = np.log1p(table.seps[rows])
+    letters = table.alpha[rows] / chars
+    digits = table.digits[rows] / chars
+    lo, hi = _doc_bounds(doc)
+    size = hi - lo + 1
+    position = (np.arange(n) - lo) / np.maximum(size - 1, 1)
+    # The page's main indentation: that of its line with the most words.
+    key = words * 1e6 - np.arange(n)  # most words, first such line
+    main = np.zeros(n, dtype=np.int64)
+    best = _doc_reduce(np.maximum, key, doc)
+    main_rows = np.flatnonzero(key == best)
+    main[:] = np.repeat(table.indent[rows][main_rows], size[main_rows])
+    indent = table.indent[rows]
+    # Lines repeated in their page (menus printed twice, "Read more" on every teaser).
+    pair = np.stack([doc.astype(np.uint64), table.line_hash[rows]], axis=1)
+    _, inverse, counts = np.unique(pair, axis=0, return_inverse=True, return_counts=True)
+    repeated = np.log(np.minimum(counts[inverse.ravel()], 16)) * (words > 0)
+    raw_prev = np.concatenate(([0], table.chars[:-1]))[rows]
+    raw_next = np.concatenate((table.chars[1:], [0]))[rows]
+    same_doc_prev = np.concatenate(([-1], table.doc[:-1]))[rows] == doc
+    same_doc_next = np.concatenate((table.doc[1:], [-1]))[rows] == doc
+    long_line = (words >= 10).astype(np.float64)
+    cols = [
+        lw, np.log1p(chars), stop, table.caps[rows] / per_word, digits, letters, table.cjk[rows] / chars,
+        np.clip(1.0 - letters - digits, 0.0, 1.0), seps, terminal, bullet,
+        (indent > main).astype(np.float64), (indent < main).astype(np.float64), repeated,
+        ((raw_prev == 0) & same_doc_prev).astype(np.float64), ((raw_next == 0) & same_doc_next).astype(np.float64),
+        position, position**2, (position < 0.1).astype(np.float64), (position > 0.9).astype(np.float64),
+        _doc_reduce(np.maximum, lw, doc) - lw, np.log1p(size), _doc_reduce(np.add, long_line, doc) / size,
+    ]  # fmt: skip
+    # Main content sits at one indentation: the share of the page's words at this line's.
+    indent_pair = np.stack([doc.astype(np.int64), indent], axis=1)
+    _, indent_of, _ = np.unique(indent_pair, axis=0, return_inverse=True, return_counts=True)
+    indent_of = indent_of.ravel()
+    page_words = np.maximum(_doc_reduce(np.add, words, doc), 1.0)
+    indent_mass = np.bincount(indent_of, weights=words)[indent_of] / page_words
+    # Blocks: runs of lines with no blank line between them (menus are long runs of short lines).
+    block_start = ~(same_doc_prev & (raw_prev > 0))
+    block = np.cumsum(block_start) - 1
+    block_lines = np.bincount(block)[block]
+    block_words = np.bincount(block, weights=words)[block] / block_lines
+    before = (np.cumsum(words) - words - _doc_reduce(np.minimum, np.cumsum(words) - words, doc)) / page_words
+    cols += [
+        (indent == main).astype(np.float64), indent_mass, np.log(block_lines), np.log1p(block_words), before, before**2,
+    ]
+    context = {"log_words": lw, "function_words": stop, "terminal": terminal, "bullet": bullet, "separators": seps}
+    for _, by in CONTEXT:
+        cols += [_shift(context[name], lo, hi, by) for name in CONTEXT_FEATURES]
+    for before, after in WINDOWS:
+        cols += [_window_mean(context[name], lo, hi, before, after) for name in ("log_words", "function_words", "terminal")]
+    return np.column_stack(cols), rows
+
+
+def smoothing_features(z: np.ndarray, lw: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    """Second stage: a line's first-stage score among its neighbours' scores."""
+    lo, hi = _doc_bounds(doc)
+    cols = [z, lw]
+    for before, after in SMOOTHING_WINDOWS:
+        cols.append(_window_mean(z, lo, hi, before, after))
+    cols.append(_doc_reduce(np.add, z, doc) / (hi - lo + 1))
+    return np.column_stack(cols)
+
+
+SMOOTHING_WINDOWS = ((1, 1), (2, 2), (4, 4), (8, 8), (16, 16), (8, 0), (0, 8), (32, 32))
+
+
+def smoothing_names() -> list[str]:
+    return ["score", "log_words"] + [f"mean{b}_{a}_score" for b, a in SMOOTHING_WINDOWS] + ["page_mean_score"]
+
+
+CLIP = 4.0
+RULE = "line-classifier"
+
+
+@dataclass(frozen=True)
+class _Stage:
+    bias: float
+    weights: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+
+    @classmethod
+    def from_table(cls, data: dict, names: list[str], where: str) -> _Stage:
+        features = data["features"]
+        if sorted(features) != sorted(names):
+            missing, extra = sorted(set(names) - set(features)), sorted(set(features) - set(names))
+            raise ValueError(f"{where}: features do not match the code (missing {missing}, unknown {extra})")
+        w, m, s = (np.array([features[n][k] for n in names], dtype=np.float64) for k in range(3))
+        return cls(float(data["bias"]), w, m, s)
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        # Column by column: element-wise arithmetic gives each row the same result
+        # whatever else is in the batch (a matrix product need not).
+        # Standardised values are clipped to CLIP, as in training, so that a page
+        # unlike any seen in training cannot push one signal to an extreme.
+        z = np.full(len(X), self.bias)
+        for j in range(X.shape[1]):
+            z += np.clip((X[:, j] - self.mean[j]) / self.scale[j], -CLIP, CLIP) * self.weights[j]
+        return z
+
+
+@dataclass(frozen=True)
+class Model:
+    """The two logistic stages and the threshold, as read from a weights file."""
+
+    stage1: _Stage
+    stage2: _Stage
+    threshold: float
+    path: str
+
+    def scores(self, texts: list[str]) -> list[np.ndarray]:
+        """Content score in [0, 1] for every line of every text; NaN for blank lines."""
+        table, group = merge_wrapped(line_table(texts))
+        X, rows = features(table)
+        out = np.full(len(table.doc), np.nan)
+        if len(rows):
+            z = self.stage1(X)
+            out[rows] = 1.0 / (1.0 + np.exp(-self.stage2(smoothing_features(z, X[:, 0], table.doc[rows]))))
+        out = out[group]
+        bounds = np.cumsum([t.count("\n") + 1 for t in texts])[:-1]
+        return np.split(out, bounds)
+
+
+def load_model(path: str | None = None) -> Model:
+    """Read the classifier's weights (default: the packaged ``rules/model/classifier.toml``)."""
+    path = path or str(default_rules_dir() / "model" / "classifier.toml")
+    return _load_model(path)
+
+
+@lru_cache(maxsize=4)
+def _load_model(path: str) -> Model:
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    return Model(
+        _Stage.from_table(data["stage1"], feature_names(), f"{path} [stage1]"),
+        _Stage.from_table(data["stage2"], smoothing_names(), f"{path} [stage2]"),
+        float(data["threshold"]),
+        path,
+    )
+
+
+def strip(doc: Document, keep: list[bool], scores: np.ndarray, threshold: float) -> list[Removal]:
+    """Remove runs of kept lines scoring below ``threshold``; the evidence is their scores."""
+    removals = []
+    low = [k and s < threshold for k, s in zip(keep, scores)]  # NaN (blank) compares False
+    i, n = 0, len(low)
+    while i < n:
+        if not low[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and (low[j + 1] or (keep[j + 1] and not doc.lines[j + 1].strip() and j + 2 < n and low[j + 2])):
+            j += 1
+        run = [float(s) for s in scores[i : j + 1] if not np.isnan(s)]
+        removals.append(
+            Removal(
+                i + 1,
+                j + 1,
+                "low-content",
+                RULE,
+                f"content score below {threshold:g}",
+                f"score {max(run):.2f}" if len(run) == 1 else f"scores {min(run):.2f}-{max(run):.2f}",
+            )
+        )
+        i = j + 1
+    return removals

@@ -1,0 +1,99 @@
+"""The line classifier: weights as data, batch-independent scores, real page shapes."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import tomllib
+
+import numpy as np
+import pytest
+
+from cleaner import Cleaner
+from cleaner.config import Config
+from cleaner.rules import default_rules_dir
+from cleaner.strip import classifier
+from conftest import SEEDS
+
+# A site's header and footer around a real article (seed 004), as inscriptis renders a page:
+# menu items indented under a list marker, a breadcrumb, footer links.
+MENU = ["Search", "  * Subscribe", "  * My Bookmarks", "  * Health", "  * Fitness", "  * Food & Nutrition",
+        "  * Beauty", "  * Newsletter", "  * About Us", "Skip to Content", "   1. Weight Loss", "   2. Diets"]  # fmt: skip
+FOOTER = ["  * About Us", "  * Contact", "  * Careers", "  * Privacy Notice", "  * Terms Of Use",
+          "  * Site Map", "  * Advertise Online", "  * Customer Service"]  # fmt: skip
+
+
+def article_paragraphs() -> list[str]:
+    text = (SEEDS / "004_c76d129d2dc45aae.txt").read_text(encoding="utf-8")
+    return [p for p in text.split("\n") if len(p.split()) >= 25]
+
+
+def page() -> str:
+    body = [p for para in article_paragraphs() for p in ("        " + para, "")]
+    return "\n".join(MENU + [""] + body + FOOTER)
+
+
+def test_weights_are_readable_data_matching_the_code():
+    path = default_rules_dir() / "model" / "classifier.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert 0 < data["threshold"] < 1
+    assert sorted(data["stage1"]["features"]) == sorted(classifier.feature_names())
+    assert sorted(data["stage2"]["features"]) == sorted(classifier.smoothing_names())
+    for stage in ("stage1", "stage2"):
+        for name, (weight, mean, scale) in data[stage]["features"].items():
+            assert np.isfinite([weight, mean, scale]).all() and scale > 0, name
+
+
+def test_a_model_file_that_does_not_match_the_code_is_refused(tmp_path):
+    path = default_rules_dir() / "model" / "classifier.toml"
+    bad = tmp_path / "model.toml"
+    bad.write_text(path.read_text(encoding="utf-8").replace("\nlog_words = ", "\nlog_wordz = ", 1), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"model\.toml \[stage1\].*missing \['log_words'\].*unknown \['log_wordz'\]"):
+        classifier.load_model(str(bad))
+
+
+def test_menus_and_footers_go_the_article_stays_with_scores_as_evidence():
+    result = Cleaner().clean(page())
+    for para in article_paragraphs():
+        assert para in result.text
+    by_classifier = [r for r in result.removals if r.rule == classifier.RULE]
+    assert by_classifier, "the classifier removes something on this page"
+    assert all(r.kind == "low-content" and re.fullmatch(r"scores? [01]\.\d\d(-[01]\.\d\d)?", r.evidence) for r in by_classifier)
+    kept = set(result.text.split("\n"))
+    assert sum(line in kept for line in MENU + FOOTER) <= 2, "menus and footer links are nearly all gone"
+
+
+def test_cleaning_a_cleaned_page_changes_nothing():
+    cleaner = Cleaner()
+    once = cleaner.clean(page())
+    assert cleaner.clean(once.text).removals == []
+
+
+def test_scores_do_not_depend_on_the_batch():
+    model = classifier.load_model()
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    alone = [model.scores([t])[0] for t in [page(), *seeds]]
+    together = model.scores([page(), *seeds])
+    for a, b in zip(alone, together):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_hard_wrapped_news_is_scored_as_paragraphs_and_kept():
+    paragraphs = article_paragraphs()
+    wrapped = "\n".join("    " + "\n".join(textwrap.wrap(p, 68)) for p in paragraphs)
+    table, group = classifier.merge_wrapped(classifier.line_table([wrapped]))
+    assert len(table.doc) < wrapped.count("\n") + 1  # wrapped lines were joined
+    result = Cleaner().clean(wrapped)
+    assert [r for r in result.removals if r.rule == classifier.RULE] == []
+
+
+def test_short_texts_are_left_to_the_rules():
+    text = "Home\nNews\nThe council said it would rebuild the bridge."
+    assert [r.rule for r in Cleaner().clean(text).removals if r.rule == classifier.RULE] == []
+
+
+def test_the_classifier_can_be_turned_off(cli):
+    with_it = cli("clean", "-", input=page()).stdout
+    without = cli("clean", "--no-classifier", "-", input=page()).stdout
+    assert "  * Careers" in without and "  * Careers" not in with_it
+    assert Cleaner(Config(classifier=False)).clean(page()).text + "\n" == without
