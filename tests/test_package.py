@@ -25,3 +25,5 @@ def test_rules_ship_inside_the_installed_package():
         pytest.skip("running from a checkout: rules come from the top-level rules/ folder")
     assert sorted(p.name for p in installed.iterdir() if p.name.endswith(".toml"))
     assert (installed / "lexicon" / "stopwords.toml").is_file()
+    assert (installed / "lexicon" / "function-words.toml").is_file()
+    assert (installed / "model" / "classifier.toml").is_file()
