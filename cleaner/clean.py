@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import lru_cache, partial
 
+import numpy as np
+
 from .config import Config
 from .document import Document, Removal, Result, build_result
 from .rules import RuleSet, load_rules
@@ -46,13 +48,17 @@ class Cleaner:
         self.config = config or Config()
         self.rules = rules if rules is not None else load_rules(self.config.default_rules, self.config.rule_files)
         c = self.config
-        self.strippers = [partial(patterns.strip, rules=self.rules, seconds=c.rule_seconds)]
-        self.strippers.append(partial(
-                repeats.strip, threshold=c.repeat_threshold, min_chars=c.repeat_min_chars, max_words=c.repeat_max_words
-            ))
-        self.model = classifier.load_model(c.classifier_model) if c.classifier else None
+        # Line-local strippers: a line they keep stays kept when other lines go,
+        # so the fixed-point rounds below need not run them again.
+        self.line_strippers = [
+            partial(patterns.strip, rules=self.rules, seconds=c.rule_seconds),
+            partial(repeats.strip, threshold=c.repeat_threshold, min_chars=c.repeat_min_chars,
+                    max_words=c.repeat_max_words),
+        ]  # fmt: skip
+        # Page strippers judge a line by the rest of the page.
+        self.page_strippers = []
         if c.offtopic:
-            self.strippers.append(
+            self.page_strippers.append(
                 partial(
                     offtopic.strip,
                     threshold=c.offtopic_threshold,
@@ -60,6 +66,10 @@ class Cleaner:
                     min_context=c.offtopic_min_context,
                 )
             )
+        self.model = classifier.load_model(c.classifier_model) if c.classifier else None
+        self.classifier_threshold = (
+            c.classifier_threshold if c.classifier_threshold is not None or not self.model else self.model.threshold
+        )
 
     def clean(self, doc: Document | str) -> Result:
         return next(self.clean_many([doc]))
@@ -89,7 +99,7 @@ class Cleaner:
             yield self._clean_one(doc, repairs, line_scores)
 
     def _clean_one(self, doc: Document, repairs: list, scores) -> Result:
-        owner = self._owners(doc, scores)
+        owner = self._owners(doc, scores, self.line_strippers)
         # The classifier judges a line by its page, and removing lines changes the
         # page: clean what is kept again until nothing more goes, so that cleaning
         # a cleaned text changes nothing (at most FIXED_POINT_ROUNDS rounds).
@@ -98,7 +108,7 @@ class Cleaner:
                 break
             kept = [i for i, o in enumerate(owner) if o is None]
             again = Document("\n".join(doc.lines[i] for i in kept))
-            more = self._owners(again, self.model.scores([again.text])[0])
+            more = self._owners(again, self.model.scores([again.text])[0], [])
             if not any(more):
                 break
             for i, o in zip(kept, more):
@@ -107,16 +117,14 @@ class Cleaner:
             _tidy_blank_lines(doc.lines, owner)
         return build_result(doc, owner, repairs)
 
-    def _owners(self, doc: Document, scores) -> list[Removal | None]:
+    def _owners(self, doc: Document, scores, line_strippers: list) -> list[Removal | None]:
         """Which removal takes each line (``None``: kept), blank lines tidied."""
         owner: list[Removal | None] = [None] * len(doc.lines)
-        strippers = list(self.strippers)
-        if scores is not None and sum(1 for line in doc.lines if line.strip()) >= self.config.classifier_min_lines:
-            threshold = self.config.classifier_threshold
-            if threshold is None:
-                threshold = self.model.threshold
-            strippers.insert(2, partial(classifier.strip, scores=scores, threshold=threshold))
-        for stripper in strippers:
+        strippers = list(line_strippers)
+        # Blank lines score NaN: the classifier runs on texts with enough non-blank lines.
+        if scores is not None and np.count_nonzero(~np.isnan(scores)) >= self.config.classifier_min_lines:
+            strippers.append(partial(classifier.strip, scores=scores, threshold=self.classifier_threshold))
+        for stripper in strippers + self.page_strippers:
             keep = [o is None for o in owner]
             for removal in stripper(doc, keep):
                 for i in range(removal.start - 1, removal.end):

@@ -64,6 +64,22 @@ def _build_cleaner(rules: tuple[str, ...], no_default_rules: bool, classifier: b
     return Cleaner(config, ruleset)
 
 
+def _cleaning_options(command):
+    """The options of every command that cleans: rule files, the classifier, worker processes."""
+    options = [
+        click.option("--rules", "rules", multiple=True, type=click.Path(dir_okay=False),
+                     help="A rule file (TOML) to add; repeatable."),
+        click.option("--no-default-rules", is_flag=True, help="Use only the rule files given with --rules."),
+        click.option("--classifier/--no-classifier", default=True, show_default=True,
+                     help="Also remove lines the line classifier scores as boilerplate (rules/model/classifier.toml)."),
+        click.option("-j", "--jobs", type=click.IntRange(1, None), default=default_jobs, show_default="all cores",
+                     help="Worker processes that clean; the output is the same for any number."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cleaner")
 @click.pass_context
@@ -155,14 +171,9 @@ def _stops_on_errors(output_status: int = EXIT_FOUND):
 @click.option("--glob", default="*.txt", show_default=True, help="Which files to take from folders.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL field that holds the text.")
 @click.option("--id-field", default="id", show_default=True, help="JSONL field that holds the record id.")
-@click.option("--rules", "rules", multiple=True, type=click.Path(dir_okay=False), help="A rule file (TOML) to add; repeatable.")
-@click.option("--no-default-rules", is_flag=True, help="Use only the rule files given with --rules.")
-@click.option("--classifier/--no-classifier", default=True, show_default=True,
-              help="Also remove lines the line classifier scores as boilerplate (rules/model/classifier.toml).")
+@_cleaning_options
 @click.option("--explain", is_flag=True, help="One line per removal on standard error: path:line: kind [rule] reason.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON summary: counts per kind, rule and file; errors.")
-@click.option("-j", "--jobs", type=click.IntRange(1, None), default=default_jobs, show_default="all cores",
-              help="Worker processes that clean; the output is the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_default_rules, classifier, explain, report, jobs,
           quiet):
@@ -317,15 +328,10 @@ def _print_pairs(pairs) -> None:
 @click.option("--glob", default="*.txt", show_default=True, help="Which files to take from folders.")
 @click.option("--text-field", default="text", show_default=True)
 @click.option("--id-field", default="id", show_default=True)
-@click.option("--rules", "rules", multiple=True, type=click.Path(dir_okay=False), help="A rule file to add; repeatable.")
-@click.option("--no-default-rules", is_flag=True)
-@click.option("--classifier/--no-classifier", default=True, show_default=True,
-              help="Also remove lines the line classifier scores as boilerplate (rules/model/classifier.toml).")
+@_cleaning_options
 @click.option("--level", type=click.Choice(["document", "passage", "both"]), default="both", show_default=True)
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=DedupConfig.threshold, show_default=True)
 @click.option("--keep", type=click.Choice(["first", "longest", "newest"]), default="first", show_default=True)
-@click.option("-j", "--jobs", type=click.IntRange(1, None), default=default_jobs, show_default="all cores",
-              help="Worker processes that clean; the output is the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no closing line.")
 def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_default_rules, classifier, level, threshold, keep, jobs,
                 quiet):
@@ -381,12 +387,7 @@ def _total_bytes(paths, glob) -> int:
 @click.option("--glob", default="*.txt", show_default=True, help="Which files to take from folders.")
 @click.option("--text-field", default="text", show_default=True)
 @click.option("--id-field", default="id", show_default=True)
-@click.option("--rules", "rules", multiple=True, type=click.Path(dir_okay=False), help="A rule file to add; repeatable.")
-@click.option("--no-default-rules", is_flag=True)
-@click.option("--classifier/--no-classifier", default=True, show_default=True,
-              help="Also remove lines the line classifier scores as boilerplate (rules/model/classifier.toml).")
-@click.option("-j", "--jobs", type=click.IntRange(1, None), default=default_jobs, show_default="all cores",
-              help="Worker processes that clean; the output is the same for any number.")
+@_cleaning_options
 def check(paths, fix, do_clean, do_dedup, against, index_path, level, threshold, out_format, fmt, glob, text_field,
           id_field, rules, no_default_rules, classifier, jobs):
     """Report what `clean` would remove from PATHS and which of them near-duplicate

@@ -233,14 +233,23 @@ def merge_wrapped(table: LineTable) -> tuple[LineTable, np.ndarray]:
     ), group  # fmt: skip
 
 
-def _doc_bounds(doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each row, the first and last row of its document (rows grouped by document)."""
-    n = len(doc)
-    change = np.flatnonzero(np.diff(doc)) + 1
-    starts = np.concatenate(([0], change))
-    ends = np.concatenate((change, [n])) - 1
-    which = np.repeat(np.arange(len(starts)), np.diff(np.concatenate((starts, [n]))))
-    return starts[which], ends[which]
+class _Pages:
+    """Rows grouped by document: each row's first and last row, and per-document reductions."""
+
+    def __init__(self, doc: np.ndarray):
+        n = len(doc)
+        self.starts = np.concatenate(([0], np.flatnonzero(np.diff(doc)) + 1))
+        self.sizes = np.diff(np.concatenate((self.starts, [n])))
+        self.lo = np.repeat(self.starts, self.sizes)
+        self.hi = self.lo + np.repeat(self.sizes, self.sizes) - 1
+
+    def reduce(self, ufunc, values: np.ndarray) -> np.ndarray:
+        """``ufunc.reduceat`` of ``values`` over each row's document, broadcast back to the rows."""
+        if ufunc is np.add:
+            per_doc = np.add.reduceat(_fixed(values), self.starts) / _FIXED
+        else:
+            per_doc = ufunc.reduceat(values, self.starts)
+        return np.repeat(per_doc, self.sizes)
 
 
 _FIXED = float(2**24)
@@ -266,17 +275,6 @@ def _shift(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, by: int, fill: fl
     out = values[np.clip(i, 0, len(values) - 1)].astype(np.float64)
     out[(i < lo) | (i > hi)] = fill
     return out
-
-
-def _doc_reduce(ufunc, values: np.ndarray, doc: np.ndarray) -> np.ndarray:
-    """``ufunc.reduceat`` of ``values`` over each row's document, broadcast back to the rows."""
-    change = np.flatnonzero(np.diff(doc)) + 1
-    starts = np.concatenate(([0], change))
-    if ufunc is np.add:
-        per_doc = np.add.reduceat(_fixed(values), starts) / _FIXED
-    else:
-        per_doc = ufunc.reduceat(values, starts)
-    return np.repeat(per_doc, np.diff(np.concatenate((starts, [len(doc)]))))
 
 
 LINE_FEATURES = (
@@ -315,16 +313,14 @@ def features(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
     seps = np.log1p(table.seps[rows])
     letters = table.alpha[rows] / chars
     digits = table.digits[rows] / chars
-    lo, hi = _doc_bounds(doc)
+    pages = _Pages(doc)
+    lo, hi = pages.lo, pages.hi
     size = hi - lo + 1
     position = (np.arange(n) - lo) / np.maximum(size - 1, 1)
+    indent = table.indent[rows]
     # The page's main indentation: that of its line with the most words.
     key = words * 1e6 - np.arange(n)  # most words, first such line
-    main = np.zeros(n, dtype=np.int64)
-    best = _doc_reduce(np.maximum, key, doc)
-    main_rows = np.flatnonzero(key == best)
-    main[:] = np.repeat(table.indent[rows][main_rows], size[main_rows])
-    indent = table.indent[rows]
+    main = np.repeat(indent[key == pages.reduce(np.maximum, key)], pages.sizes)
     # Lines repeated in their page (menus printed twice, "Read more" on every teaser).
     pair = np.stack([doc.astype(np.uint64), table.line_hash[rows]], axis=1)
     _, inverse, counts = np.unique(pair, axis=0, return_inverse=True, return_counts=True)
@@ -340,23 +336,24 @@ def features(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
         (indent > main).astype(np.float64), (indent < main).astype(np.float64), repeated,
         ((raw_prev == 0) & same_doc_prev).astype(np.float64), ((raw_next == 0) & same_doc_next).astype(np.float64),
         position, position**2, (position < 0.1).astype(np.float64), (position > 0.9).astype(np.float64),
-        _doc_reduce(np.maximum, lw, doc) - lw, np.log1p(size), _doc_reduce(np.add, long_line, doc) / size,
+        pages.reduce(np.maximum, lw) - lw, np.log1p(size), pages.reduce(np.add, long_line) / size,
     ]  # fmt: skip
     # Main content sits at one indentation: the share of the page's words at this line's.
     indent_pair = np.stack([doc.astype(np.int64), indent], axis=1)
-    _, indent_of, _ = np.unique(indent_pair, axis=0, return_inverse=True, return_counts=True)
-    indent_of = indent_of.ravel()
-    page_words = np.maximum(_doc_reduce(np.add, words, doc), 1.0)
+    indent_of = np.unique(indent_pair, axis=0, return_inverse=True)[1].ravel()
+    page_words = np.maximum(pages.reduce(np.add, words), 1.0)
     indent_mass = np.bincount(indent_of, weights=words)[indent_of] / page_words
     # Blocks: runs of lines with no blank line between them (menus are long runs of short lines).
     block_start = ~(same_doc_prev & (raw_prev > 0))
     block = np.cumsum(block_start) - 1
     block_lines = np.bincount(block)[block]
     block_words = np.bincount(block, weights=words)[block] / block_lines
-    before = (np.cumsum(words) - words - _doc_reduce(np.minimum, np.cumsum(words) - words, doc)) / page_words
+    words_so_far = np.cumsum(words) - words
+    words_before = (words_so_far - pages.reduce(np.minimum, words_so_far)) / page_words
     cols += [
-        (indent == main).astype(np.float64), indent_mass, np.log(block_lines), np.log1p(block_words), before, before**2,
-    ]
+        (indent == main).astype(np.float64), indent_mass, np.log(block_lines), np.log1p(block_words),
+        words_before, words_before**2,
+    ]  # fmt: skip
     context = {"log_words": lw, "function_words": stop, "terminal": terminal, "bullet": bullet, "separators": seps}
     for _, by in CONTEXT:
         cols += [_shift(context[name], lo, hi, by) for name in CONTEXT_FEATURES]
@@ -367,11 +364,11 @@ def features(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
 
 def smoothing_features(z: np.ndarray, lw: np.ndarray, doc: np.ndarray) -> np.ndarray:
     """Second stage: a line's first-stage score among its neighbours' scores."""
-    lo, hi = _doc_bounds(doc)
+    pages = _Pages(doc)
     cols = [z, lw]
     for before, after in SMOOTHING_WINDOWS:
-        cols.append(_window_mean(z, lo, hi, before, after))
-    cols.append(_doc_reduce(np.add, z, doc) / (hi - lo + 1))
+        cols.append(_window_mean(z, pages.lo, pages.hi, before, after))
+    cols.append(pages.reduce(np.add, z) / (pages.hi - pages.lo + 1))
     return np.column_stack(cols)
 
 
@@ -424,15 +421,15 @@ class Model:
 
     def scores(self, texts: list[str]) -> list[np.ndarray]:
         """Content score in [0, 1] for every line of every text; NaN for blank lines."""
-        table, group = merge_wrapped(line_table(texts))
+        lines = line_table(texts)
+        table, group = merge_wrapped(lines)
         X, rows = features(table)
         out = np.full(len(table.doc), np.nan)
         if len(rows):
             z = self.stage1(X)
             out[rows] = 1.0 / (1.0 + np.exp(-self.stage2(smoothing_features(z, X[:, 0], table.doc[rows]))))
         out = out[group]
-        bounds = np.cumsum([t.count("\n") + 1 for t in texts])[:-1]
-        return np.split(out, bounds)
+        return np.split(out, np.cumsum(np.bincount(lines.doc, minlength=len(texts)))[:-1])
 
 
 def load_model(path: str | None = None) -> Model:
