@@ -100,12 +100,10 @@ class Cleaner:
 
     def _clean_one(self, doc: Document, repairs: list, scores) -> Result:
         owner = self._owners(doc, scores, self.line_strippers)
-        # The classifier judges a line by its page, and removing lines changes the
+        # The classifier judges a line by its page, and any removal changes the
         # page: clean what is kept again until nothing more goes, so that cleaning
         # a cleaned text changes nothing (at most FIXED_POINT_ROUNDS rounds).
-        for _ in range(FIXED_POINT_ROUNDS if scores is not None else 0):
-            if not any(o is not None and o.rule == classifier.RULE for o in owner):
-                break
+        for _ in range(FIXED_POINT_ROUNDS if scores is not None and any(owner) else 0):
             kept = [i for i, o in enumerate(owner) if o is None]
             again = Document("\n".join(doc.lines[i] for i in kept))
             more = self._owners(again, self.model.scores([again.text])[0], [])
