@@ -19,7 +19,7 @@ from .config import Config, DedupConfig
 from .corpus import CorpusCleaner, Output, read_documents, write_kept
 from .dedup import Deduper
 from .dedup.index import Index, IndexError_
-from .io import InputError, OutputError, Source, atomic_writer, find_sources
+from .io import InputError, OutputError, Source, atomic_writer, find_sources, is_jsonl_name
 from .pipeline import run_corpus
 from .rules import RuleError, check_examples, load_rules
 from .settings import SettingsError, default_map, find_settings
@@ -62,6 +62,41 @@ def _build_cleaner(rules: tuple[str, ...], no_default_rules: bool, classifier: b
     if problems:
         raise click.UsageError("; ".join(problems[:3]) + (f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""))
     return Cleaner(config, ruleset)
+
+
+def _engine_options(command):
+    """--engine and --address: where the pipeline runs."""
+    command = click.option("--address", help="With --engine ray: the cluster's address (host:port or ray://host:port); "
+                           "default RAY_ADDRESS, else a Ray started on this machine.")(command)
+    return click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                        help="local: processes on this machine (--jobs). ray: Ray Data on a cluster; needs "
+                        "pip install 'cleaner[ray]', an output folder, and inputs every node can read.")(command)
+
+
+def _run_on_ray(paths, output, cleaner, dedup_config, glob, fmt, text_field, id_field, address, quiet,
+                time_field=None) -> None:
+    """Run the pipeline on Ray; print the closing line and the errors; exit 1 if an input failed."""
+    from .engine.ray import RayEngineError, run_ray
+
+    if not output or output == "-" or is_jsonl_name(output):
+        raise click.UsageError("--engine ray writes a folder: pass -o FOLDER")
+    try:
+        result = run_ray(list(paths), output, cleaner, dedup_config, glob, fmt, text_field, id_field, time_field,
+                         address=address, progress=not quiet and sys.stderr.isatty())
+    except RayEngineError as err:
+        raise click.UsageError(str(err)) from None
+    except InputError as err:
+        _err(str(err))
+        sys.exit(EXIT_USAGE)
+    s = result.summary
+    for e in s.errors:
+        _err(f"{e['path']}:{e['line']}: {e['message']}" if e["line"] else f"{e['path']}: {e['message']}")
+    if not quiet:
+        _err(f"{s.documents} document(s), {s.lines_removed} line(s) removed, {result.pairs} duplicate pair(s), "
+             f"{result.dropped} copy(ies) dropped; written to {output}")
+    if s.errors:
+        _err(f"{len(s.errors)} input(s) failed")
+        sys.exit(EXIT_FOUND)
 
 
 def _cleaning_options(command):
@@ -175,8 +210,9 @@ def _stops_on_errors(output_status: int = EXIT_FOUND):
 @click.option("--explain", is_flag=True, help="One line per removal on standard error: path:line: kind [rule] reason.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON summary: counts per kind, rule and file; errors.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@_engine_options
 def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_default_rules, classifier, explain, report, jobs,
-          quiet):
+          quiet, engine, address):
     """Clean PATHS: text files, folders, .jsonl(.gz) files, or - for standard input.
 
     Exit status: 0 when every input was cleaned, 1 when some input failed
@@ -185,6 +221,10 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
     if in_place and output:
         raise click.UsageError("--in-place and -o/--output do not go together")
     cleaner = _build_cleaner(rules, no_default_rules, classifier)
+    if engine == "ray":
+        if in_place or explain or report:
+            raise click.UsageError("--engine ray writes a folder (-o); --in-place, --explain and --report are local only")
+        return _run_on_ray(paths, output, cleaner, None, glob, fmt, text_field, id_field, address, quiet)
 
     # No bar while cleaned text goes to a terminal: the two would mix.
     bar = _progress(paths, glob, quiet or (output is None and not in_place and sys.stdout.isatty()))
@@ -242,8 +282,9 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
 @click.option("--text-field", default="text", show_default=True)
 @click.option("--id-field", default="id", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no closing lines.")
+@_engine_options
 def dedup(paths, level, threshold, passage_threshold, num_perm, ngram, seed, keep, time_field, output, report,
-          index_path, fmt, glob, text_field, id_field, quiet):
+          index_path, fmt, glob, text_field, id_field, quiet, engine, address):
     """Find near-duplicate documents and passages reused across PATHS.
 
     Every pair is verified with the exact similarity of the shingle sets and
@@ -256,6 +297,12 @@ def dedup(paths, level, threshold, passage_threshold, num_perm, ngram, seed, kee
         index = Index(index_path, config) if index_path else None
     except (ValueError, IndexError_) as err:
         raise click.UsageError(str(err)) from None
+    if engine == "ray":
+        if index_path or report:
+            raise click.UsageError("--engine ray writes its pairs to OUT/duplicates/; --index and --report are local only")
+        _warn_passages_local(level)
+        return _run_on_ray(paths, output, None, replace(config, level="document"), glob, fmt, text_field, id_field,
+                           address, quiet, time_field)
     deduper = Deduper(config, index)
     errors = 0
     reread = "-" not in paths
@@ -333,8 +380,9 @@ def _print_pairs(pairs) -> None:
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=DedupConfig.threshold, show_default=True)
 @click.option("--keep", type=click.Choice(["first", "longest", "newest"]), default="first", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no closing line.")
+@_engine_options
 def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_default_rules, classifier, level, threshold, keep, jobs,
-                quiet):
+                quiet, engine, address):
     """Clean PATHS, deduplicate them, and write everything to OUT.
 
     OUT receives the cleaned corpus (same layout and formats as the input, less
@@ -345,6 +393,10 @@ def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_defaul
         dedup_config = DedupConfig(level=level, threshold=threshold, keep=keep)
     except ValueError as err:
         raise click.UsageError(str(err)) from None
+    if engine == "ray":
+        _warn_passages_local(level)
+        return _run_on_ray(paths, output, cleaner, replace(dedup_config, level="document"), glob, fmt, text_field,
+                           id_field, address, quiet)
     bar = _progress(paths, glob, quiet)
 
     def advance(source, result):
@@ -362,6 +414,11 @@ def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_defaul
     if s.errors:
         _err(f"{len(s.errors)} input(s) failed")
         sys.exit(EXIT_FOUND)
+
+
+def _warn_passages_local(level: str) -> None:
+    if level != "document":
+        _err("warning: --engine ray finds near-duplicate documents; reused passages are found by --engine local only")
 
 
 def _total_bytes(paths, glob) -> int:

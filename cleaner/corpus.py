@@ -200,7 +200,7 @@ class CorpusCleaner:
                 continue
             rid = rec.data.get(self.id_field)
             doc = Document(rec.data[self.text_field], id=str(rid) if rid is not None else str(rec.line), path=source.path,
-                           meta={"line": rec.line})
+                           meta={"line": rec.line, "key": document_key(source, rec.data, rec.line, self.id_field)})
             yield ("record", source, rec), doc
         yield ("end", source, None), None
 

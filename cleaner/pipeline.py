@@ -63,9 +63,9 @@ def run_corpus(
 
     def collect(source: Source, result: Result, target: tuple[str | None, int | None]) -> None:
         doc = result.document
-        key = doc.id if doc.id is not None else doc.path
+        key = doc.meta.get("key", doc.path)  # the record id, else path:line; a text file by its path
         if key in where:  # a repeated record id: name it by place instead
-            key = f"{doc.path}:{target[1]}"
+            key = f"{doc.path}:{doc.meta['line']}"
         where[key] = target
         view = DocumentView.from_result(key, result)
         if view is not None:

@@ -15,9 +15,9 @@ from hashlib import blake2b
 from pathlib import Path
 
 import numpy as np
-from datasketch.lsh import _optimal_param
 
 from ..config import DedupConfig
+from .minhash import band_layout
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,7 +43,7 @@ def band_keys(signature: np.ndarray, bands: int, rows: int) -> list[int]:
 class Index:
     def __init__(self, path: str | Path, config: DedupConfig):
         self.config = config
-        self.bands, self.rows = _optimal_param(config.threshold, config.num_perm, 0.5, 0.5)
+        self.bands, self.rows = band_layout(config.threshold, config.num_perm)
         self.db = sqlite3.connect(str(path))
         self.db.executescript(_SCHEMA)
         params = {"num_perm": config.num_perm, "seed": config.seed, "ngram": config.ngram,

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
+from datasketch.lsh import _optimal_param
 
 SCHEME = "affine64"
 EMPTY = np.uint64((1 << 64) - 1)
@@ -60,3 +61,9 @@ def signatures(sets: list[np.ndarray], num_perm: int = 128, seed: int = 1) -> np
 def lean(signature: np.ndarray, seed: int = 1) -> LeanMinHash:
     """A datasketch ``LeanMinHash`` holding this signature, for ``MinHashLSH`` and ``jaccard``."""
     return LeanMinHash(seed=seed, hashvalues=signature, scheme=SCHEME)
+
+
+@lru_cache(maxsize=8)
+def band_layout(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows per band) as datasketch's ``MinHashLSH(threshold, num_perm)`` lays them out."""
+    return _optimal_param(threshold, num_perm, 0.5, 0.5)
