@@ -141,6 +141,46 @@ def offtopic_loss(pages: list[dict], records: list[dict]) -> tuple[int, int]:
     return lost, total
 
 
+def article_errors(pages: list[dict], records: list[dict]) -> dict[str, int]:
+    """Where the words cleaner keeps but the gold does not sit on article pages: before the
+    main block (the first to the last kept line found in the gold), inside it, or after it;
+    and, after it, how many follow a comments or related-stories heading that a rule removed."""
+    out = Counter()
+    for page, record in zip(pages, records):
+        if page["page_type"] != "article":
+            continue
+        gold = set(tokens(page["gold"]))
+        lines = page["text"].split("\n")
+        removed = set()
+        headings = []
+        for r in record["cleaner"]["removed"]:
+            removed.update(range(r["start"] - 1, r["end"]))
+            if r["kind"] in ("comments", "related-links"):
+                headings.append(r["start"] - 1)
+        kept = [i for i in range(len(lines)) if i not in removed and lines[i].strip()]
+        # A line is the gold's when 80% of its words are gold words (the gold is formatted differently).
+        found = [i for i in kept if _gold_share(lines[i], gold) >= 0.8]
+        if not found:
+            continue
+        found_set = set(found)
+        first, last = found[0], found[-1]
+        for i in kept:
+            if i in found_set:
+                continue
+            words = len(lines[i].split())
+            where = "before" if i < first else "inside" if i <= last else "after"
+            out[where] += words
+            if where == "after" and any(h < i for h in headings):
+                out["after a comments/related heading"] += words
+        out["kept gold-matched"] += sum(len(lines[i].split()) for i in found)
+    return dict(out)
+
+
+def _gold_share(line: str, gold: set[str]) -> float:
+    words = _TOKEN.findall(line.lower())
+    return sum(w in gold for w in words) / len(words) if words else 1.0
+
+
 def print_table(results: dict[str, dict]) -> None:
     kinds = ["all"] + sorted(k for k in next(iter(results.values())) if k != "all")
     print(f"{'system':<14} {'pages':<14} {'n':>5} {'P':>6} {'R':>6} {'F1':>6} {'with':>6} {'without':>7}")
@@ -174,6 +214,11 @@ def main() -> None:
     print(f"\ncleaner: {len(pages)} pages, {mb:.1f} MB in {seconds:.1f} s ({mb / seconds:.2f} MB/s, one process)")
     recall_drop = results["uncleaned"]["article"][1] - results["cleaner"]["article"][1]
     print(f"recall drop on article pages: {recall_drop:.4f}")
+    errors = article_errors(pages, records)
+    print("\narticle pages, words kept that are not in the gold, by where they sit:")
+    for where in ("before", "inside", "after", "after a comments/related heading"):
+        print(f"  {where:<34} {errors.get(where, 0):>7}")
+    print(f"  (words kept that are in the gold: {errors.get('kept gold-matched', 0)})")
     lost, total = offtopic_loss(pages, records)
     print(f"off-topic stripper, gold words removed on article pages: {lost}/{total} = {lost / total:.3%} (must stay under 0.5%)")
 

@@ -5,6 +5,8 @@ The order, fixed and documented:
 1. ``repair``: line endings, trailing white space, ftfy where text looks damaged;
 2. ``patterns``: rule lines from ``rules/`` and ``--rules`` files;
 3. ``repeats``: lines that repeat an earlier line (repeated headlines);
+   then ``corpus_lines``: lines found in many documents of the corpus, when the
+   cleaner was given the corpus's line counts (:meth:`Cleaner.with_corpus`);
 4. ``classifier``: lines the line classifier scores as boilerplate (scores are
    computed for a batch of documents at once, see :meth:`Cleaner.clean_many`);
 5. ``offtopic``: paragraphs whose vocabulary the rest of the document does not share.
@@ -30,7 +32,7 @@ import numpy as np
 from .config import Config
 from .document import Document, Removal, Result, build_result
 from .rules import RuleSet, load_rules
-from .strip import classifier, offtopic, patterns, repair, repeats
+from .strip import classifier, corpus_lines, offtopic, patterns, repair, repeats
 
 FIXED_POINT_ROUNDS = 8
 BATCH = 256  # documents whose lines the classifier scores in one numpy pass
@@ -44,9 +46,11 @@ class Cleaner:
     ['A real sentence here.', 'Plain text.']
     """
 
-    def __init__(self, config: Config | None = None, rules: RuleSet | None = None):
+    def __init__(self, config: Config | None = None, rules: RuleSet | None = None,
+                 corpus: corpus_lines.LineCounts | None = None):
         self.config = config or Config()
         self.rules = rules if rules is not None else load_rules(self.config.default_rules, self.config.rule_files)
+        self.corpus = corpus
         c = self.config
         # Line-local strippers: a line they keep stays kept when other lines go,
         # so the fixed-point rounds below need not run them again.
@@ -55,6 +59,8 @@ class Cleaner:
             partial(repeats.strip, threshold=c.repeat_threshold, min_chars=c.repeat_min_chars,
                     max_words=c.repeat_max_words),
         ]  # fmt: skip
+        if corpus is not None and c.corpus_lines:
+            self.line_strippers.append(partial(corpus_lines.strip, counts=corpus))
         # Page strippers judge a line by the rest of the page.
         self.page_strippers = []
         if c.offtopic:
@@ -70,6 +76,28 @@ class Cleaner:
         self.classifier_threshold = (
             c.classifier_threshold if c.classifier_threshold is not None or not self.model else self.model.threshold
         )
+
+    def line_counts(self) -> corpus_lines.LineCounts:
+        """An empty count of lines across documents, with this configuration's thresholds."""
+        c = self.config
+        return corpus_lines.LineCounts(max_words=c.corpus_lines_max_words, min_corpus=c.corpus_lines_min_corpus,
+                                       min_docs=c.corpus_lines_min_docs, ratio=c.corpus_lines_ratio)
+
+    def with_corpus(self, texts: Iterable[str] | corpus_lines.LineCounts) -> Cleaner:
+        """This cleaner, also removing lines repeated across ``texts`` (a corpus, read once
+        here to count its lines; or counts made before). Clean the same corpus with it:
+
+        >>> pages = [f"Weather where you live\\nStory {n}: the river rose {n} cm overnight." for n in range(120)]
+        >>> cleaner = Cleaner().with_corpus(pages)
+        >>> r = cleaner.clean(pages[7])
+        >>> r.text, r.removals[0].kind, r.removals[0].evidence
+        ('Story 7: the river rose 7 cm overnight.', 'repeated-across-documents', 'in 120 of 120 documents')
+        """
+        counts = texts
+        if not isinstance(texts, corpus_lines.LineCounts):
+            counts = self.line_counts()
+            counts.add_many(texts)
+        return Cleaner(self.config, self.rules, counts)
 
     def clean(self, doc: Document | str) -> Result:
         return next(self.clean_many([doc]))

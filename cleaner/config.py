@@ -34,6 +34,17 @@ class Config:
     # items. A repeated long paragraph is left to passage dedup.
     repeat_max_words: int = 25
 
+    # Lines repeated across documents (site menus and footers): when a corpus is
+    # cleaned together, a line of at most ``corpus_lines_max_words`` words found in
+    # at least max(``corpus_lines_min_docs``, ``corpus_lines_ratio`` x documents)
+    # documents is removed, with its count as evidence; corpora of fewer than
+    # ``corpus_lines_min_corpus`` documents are left alone (cleaner.strip.corpus_lines).
+    corpus_lines: bool = True
+    corpus_lines_max_words: int = 15
+    corpus_lines_min_corpus: int = 100
+    corpus_lines_min_docs: int = 3
+    corpus_lines_ratio: float = 0.002
+
     # Off-topic paragraphs: a paragraph of at least ``offtopic_min_words`` words,
     # with content before and after it, is removed when the TF-IDF cosine of its
     # content words against the rest of the document is below

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -21,6 +23,7 @@ from pathlib import Path
 from .clean import Cleaner
 from .document import Document, Result
 from .io import InputError, Source, atomic_writer, decode, dump_record, find_sources, is_jsonl_name, read_jsonl, read_text
+from .strip.corpus_lines import LineCounts
 from .workers import CleanPool
 
 
@@ -114,6 +117,7 @@ class CorpusCleaner:
     # Worker processes that clean; the output is the same for any number.
     jobs: int = 1
     summary: Summary = field(default_factory=Summary)
+    _stdin: object = field(default=None, repr=False)  # standard input, kept for a second read
 
     def run(self, paths: list[str], glob: str = "*.txt", fmt: str = "auto") -> Summary:
         self.paths = paths
@@ -125,14 +129,38 @@ class CorpusCleaner:
         self._jsonl_count = 0
         self._target: _Target | None = None  # the open per-source JSONL output
         with ExitStack() as stack:
+            cleaner = self.cleaner
+            if cleaner.config.corpus_lines and cleaner.corpus is None:
+                if any(s.is_stdin for s in sources):  # read twice: keep a copy
+                    self._stdin = stack.enter_context(tempfile.TemporaryFile())
+                    shutil.copyfileobj(sys.stdin.buffer, self._stdin)
+                cleaner = cleaner.with_corpus(self.count_lines(sources, cleaner.line_counts()))
             self._jsonl_out = stack.enter_context(self._open(self.output.path)) if self.output.mode == "jsonl" else None
-            pool = stack.enter_context(CleanPool(self.cleaner, self.jobs))
+            pool = stack.enter_context(CleanPool(cleaner, self.jobs))
             try:
                 for item, doc, result in pool.map(self._items(sources)):
                     self._consume(item, doc, result)
             finally:
                 self._abort()
         return self.summary
+
+    def count_lines(self, sources: list[Source], counts: LineCounts) -> LineCounts:
+        """The first pass: count lines across every document (what cannot be read is
+        reported by the cleaning pass)."""
+        for source in sources:
+            try:
+                for _, doc in self._source_items(source):
+                    if doc is not None:
+                        counts.add(doc.text)
+            except InputError:
+                continue
+        return counts
+
+    def _stdin_lines(self) -> Iterator[bytes]:
+        if self._stdin is None:
+            return sys.stdin.buffer
+        self._stdin.seek(0)
+        return self._stdin
 
     def _failed(self, item) -> bool:
         if isinstance(item, InputError):
@@ -183,10 +211,12 @@ class CorpusCleaner:
 
     def _source_items(self, source: Source):
         fmt, lines = source.format, None
-        if fmt == "auto":  # standard input: a JSON object on the first line means JSONL
-            first = sys.stdin.buffer.readline()
-            fmt = "jsonl" if first.lstrip().startswith(b"{") else "text"
-            lines = itertools.chain([first], sys.stdin.buffer)
+        if source.is_stdin:
+            lines = self._stdin_lines()
+            if fmt == "auto":  # a JSON object on the first line means JSONL
+                first = lines.readline()
+                fmt = "jsonl" if first.lstrip().startswith(b"{") else "text"
+                lines = itertools.chain([first], lines)
             if fmt == "text":
                 yield ("text", source, None), Document(decode(b"".join(lines), source.path), path=source.path)
                 return

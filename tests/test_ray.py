@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from test_corpus_lines import site_pages
 
 from cleaner.clean import Cleaner
 from cleaner.config import DedupConfig
@@ -57,7 +58,11 @@ def build_corpus(root: Path, seed_texts) -> list[str]:
     (texts / KEEP_APART).write_text(original, encoding="utf-8")
     (texts / "copy.txt").write_text("BEIRUT (Wire) - " + original.replace("Assad", "al-Assad"), encoding="utf-8")
     (texts / "empty.txt").write_text("", encoding="utf-8")
-    return [str(a), str(b), str(texts)]
+    # Enough pages of one site for its header and footer to count as repeated across documents.
+    site = root / "site.jsonl"
+    site.write_text("".join(json.dumps({"id": f"site-{n}", "text": p}) + "\n" for n, p in enumerate(site_pages(seed_texts))),
+                    encoding="utf-8")
+    return [str(a), str(b), str(texts), str(site)]
 
 
 def local_clusters(pairs) -> dict[str, list[str]]:
@@ -88,7 +93,7 @@ def test_ray_engine_matches_local(local_ray, tmp_path, seed_texts):
     clusters = {c["cluster"]: c for c in read_shards(tmp_path / "ray" / "clusters")}
     expected = local_clusters(local.pairs)
     assert {k: c["members"] for k, c in sorted(clusters.items())} == expected
-    assert len(expected) == 3, expected
+    assert len(expected) >= 3 and any(len(m) >= 4 for m in expected.values())
     assert sorted(m for c in clusters.values() for m in c["members"] if m != c["kept"]) == local.dropped
     assert result.dropped == len(local.dropped) and result.rounds >= 2
 
@@ -97,7 +102,8 @@ def test_ray_engine_matches_local(local_ray, tmp_path, seed_texts):
     assert ray_pairs == local_pairs
     # The chains: neighbours pair up, the ends do not, and still form one cluster.
     assert ("chain1-0", "chain1-1") in ray_pairs and ("chain1-0", "chain1-3") not in ray_pairs
-    assert clusters["chain1-0"]["members"] == [f"chain1-{n}" for n in range(4)]
+    chain = next(c["members"] for c in clusters.values() if "chain1-0" in c["members"])
+    assert {f"chain1-{n}" for n in range(4)} <= set(chain)
 
     # The same files, byte for byte: cleaned records, the broken line kept as it was, dropped copies gone.
     assert outputs(tmp_path / "ray") == outputs(tmp_path / "local")
@@ -106,6 +112,7 @@ def test_ray_engine_matches_local(local_ray, tmp_path, seed_texts):
     for name in ("documents", "changed", "lines_removed", "bytes_in", "bytes_out", "by_kind", "by_rule", "errors"):
         assert summary[name] == local_summary[name], name
     assert summary["errors"][0]["line"] == 7
+    assert summary["by_kind"]["repeated-across-documents"] == 4 * 120
 
 
 def test_connected_components_on_ray(local_ray):

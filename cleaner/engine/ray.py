@@ -6,6 +6,9 @@ its pairs) on one node:
 1. **read**: one task per input file (JSONL, JSONL.gz or text), streaming
    batches of records; a broken line or an unreadable file becomes an error
    row, reported in the summary, never lost;
+   Lines repeated across documents (:mod:`cleaner.strip.corpus_lines`) are
+   counted exactly, by a ``groupby`` on line keys; only the lines that reach
+   the threshold come back to the driver, and go to the clean tasks;
 2. **clean**: ``map_batches`` with :meth:`Cleaner.clean_many` (the cleaned
    corpus is materialised in the object store, which spills to disk);
 3. **signatures**: word shingles and MinHash signatures per document
@@ -38,6 +41,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import zlib
 from dataclasses import dataclass, field
@@ -54,6 +58,7 @@ from ..dedup.minhash import band_layout, signatures
 from ..dedup.shingle import TokenHasher, shingle_hashes, tokens
 from ..document import Document
 from ..io import InputError, Source, atomic_writer, dump_record, find_sources, read_jsonl, read_text
+from ..strip.corpus_lines import LineCounts, line_key
 
 READ_BATCH = 1024  # records per batch a read task yields
 CLEAN_BATCH = 256  # documents per clean task batch (the classifier's batch)
@@ -115,6 +120,8 @@ def run_ray(
         read = rd.from_items(items, override_num_blocks=len(items)).map_batches(
             _read, batch_size=1, batch_format="pyarrow",
             fn_kwargs={"text_field": text_field, "id_field": id_field, "time_field": time_field})
+        if cleaner is not None and cleaner.config.corpus_lines and cleaner.corpus is None:
+            cleaner = cleaner.with_corpus(count_lines(read, cleaner.line_counts(), parts))
         docs = read.map_batches(_clean, batch_size=CLEAN_BATCH, batch_format="pyarrow",
                                 fn_kwargs={"cleaner": cleaner, "text_field": text_field}).materialize()
         _summarise(docs, summary)
@@ -214,6 +221,37 @@ def _time(value) -> float:
     from ..corpus import _time as parse_time
 
     return parse_time(value, Source("", "jsonl", ""), 0) if value is not None else 0.0
+
+
+# -- 1b. lines repeated across documents ---------------------------------------------------
+
+
+def count_lines(read, template: LineCounts, parts: int) -> LineCounts:
+    """Documents per line over the corpus, counted exactly by a group-by on line keys; only
+    the lines that reach the threshold come back to the driver."""
+    per_line = read.map_batches(_line_keys, batch_format="pyarrow", fn_kwargs={"max_words": template.max_words})
+    totals = per_line.groupby("line", num_partitions=parts).sum("n").rename_columns({"sum(n)": "n"}).materialize()
+    documents = sum(r["n"] for r in totals.filter(expr="line == 0").take_all())
+    params = {"max_words": template.max_words, "min_corpus": template.min_corpus, "min_docs": template.min_docs,
+              "ratio": template.ratio}
+    counts = LineCounts.from_counts({}, documents, **params)
+    if math.isfinite(counts.threshold):
+        frequent = totals.filter(expr=f"n >= {math.ceil(counts.threshold)} and line != 0").take_all()
+        counts = LineCounts.from_counts({int(r["line"]) % (1 << 64): int(r["n"]) for r in frequent}, documents, **params)
+    return counts
+
+
+def _line_keys(batch, max_words: int):
+    """One row (line key, 1) per distinct counted line of each document, and one row
+    (0, documents in this batch)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = batch.filter(pc.is_in(batch.column("kind"), pa.array(["record", "text"])))
+    keys = [k for text in rows.column("text").to_pylist()
+            for k in {line_key(line, max_words) for line in text.split("\n")} - {None}]
+    signed = np.array([0, *keys], dtype=np.uint64).view(np.int64)  # Ray's expressions take signed integers
+    return pa.table({"line": pa.array(signed, pa.int64()), "n": pa.array([rows.num_rows] + [1] * len(keys), pa.int64())})
 
 
 # -- 2. clean -----------------------------------------------------------------------------
