@@ -122,26 +122,33 @@ class Cleaner:
         return doc, repairs
 
     def _clean_batch(self, batch: list[tuple[Document, list]]) -> Iterator[Result]:
-        scores = self.model.scores([doc.text for doc, _ in batch]) if self.model else [None] * len(batch)
-        for (doc, repairs), line_scores in zip(batch, scores):
-            yield self._clean_one(doc, repairs, line_scores)
-
-    def _clean_one(self, doc: Document, repairs: list, scores) -> Result:
-        owner = self._owners(doc, scores, self.line_strippers)
+        docs = [doc for doc, _ in batch]
+        scores = self.model.scores([doc.text for doc in docs]) if self.model else [None] * len(batch)
+        owners = [self._owners(doc, line_scores, self.line_strippers) for doc, line_scores in zip(docs, scores)]
         # The classifier judges a line by its page, and any removal changes the
-        # page: clean what is kept again until nothing more goes, so that cleaning
-        # a cleaned text changes nothing (at most FIXED_POINT_ROUNDS rounds).
-        for _ in range(FIXED_POINT_ROUNDS if scores is not None and any(owner) else 0):
-            kept = [i for i, o in enumerate(owner) if o is None]
-            again = Document("\n".join(doc.lines[i] for i in kept))
-            more = self._owners(again, self.model.scores([again.text])[0], [])
-            if not any(more):
+        # page: clean what is kept again until nothing more goes (at most
+        # FIXED_POINT_ROUNDS rounds), so that cleaning a cleaned text changes
+        # nothing. The pages of a round are scored together; a page's scores do
+        # not depend on the others.
+        pending = [i for i, s in enumerate(scores) if s is not None and any(owners[i])]
+        for _ in range(FIXED_POINT_ROUNDS):
+            if not pending:
                 break
-            for i, o in zip(kept, more):
-                if o is not None:
-                    owner[i] = o
-            _tidy_blank_lines(doc.lines, owner)
-        return build_result(doc, owner, repairs)
+            kept = [[j for j, o in enumerate(owners[i]) if o is None] for i in pending]
+            again = [Document("\n".join(docs[i].lines[j] for j in rows)) for i, rows in zip(pending, kept)]
+            still = []
+            for i, rows, page, line_scores in zip(pending, kept, again, self.model.scores([d.text for d in again])):
+                more = self._owners(page, line_scores, [])
+                if not any(more):
+                    continue
+                for j, o in zip(rows, more):
+                    if o is not None:
+                        owners[i][j] = o
+                _tidy_blank_lines(docs[i].lines, owners[i])
+                still.append(i)
+            pending = still
+        for (doc, repairs), owner in zip(batch, owners):
+            yield build_result(doc, owner, repairs)
 
     def _owners(self, doc: Document, scores, line_strippers: list) -> list[Removal | None]:
         """Which removal takes each line (``None``: kept), blank lines tidied."""

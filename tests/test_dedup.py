@@ -9,6 +9,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from cleaner import DedupConfig, Deduper, Document
 from cleaner.dedup.index import Index
+from cleaner.dedup.lsh import BandIndex
 from cleaner.dedup.minhash import lean, permutations, signatures
 from cleaner.dedup.shingle import shingle_hash, shingle_hashes, shingles, token_hashes, tokens
 from conftest import SEEDS
@@ -38,6 +39,31 @@ def test_jaccard_estimates_and_lsh_work_with_our_signatures(seed_texts):
     lsh = MinHashLSH(threshold=0.8, num_perm=256)
     lsh.insert("a", ma)
     assert lsh.query(mb) == ["a"]
+
+
+@pytest.mark.parametrize("threshold", [0.1, 0.3, 0.8])
+def test_band_index_gives_datasketch_lsh_candidates(seed_texts, threshold):
+    """Our buckets hold what MinHashLSH's hold: the same candidates for every query."""
+    words = " ".join(seed_texts.values()).split()
+    rng = random.Random(threshold)
+    docs, texts = [], []
+    for n in range(60):  # windows of the seeds, and edited copies of them: every degree of overlap
+        start = rng.randrange(len(words) - 200)
+        doc = list(texts[-1]) if n % 2 else words[start : start + rng.randrange(40, 200)]
+        for _ in range(rng.randrange(0, 30 if n % 4 == 1 else 3)):
+            doc[rng.randrange(len(doc))] = rng.choice(["said", "the", "rose"])
+        texts.append(doc)
+        docs.append(np.unique(shingle_hashes(token_hashes(tokens(" ".join(doc))), 2)))
+    sigs = signatures(docs, 128, 1)
+    ours, theirs = BandIndex(threshold, 128), MinHashLSH(threshold=threshold, num_perm=128)
+    found = 0
+    for n, sig in enumerate(sigs):
+        got, want = ours.query(sig), set(theirs.query(lean(sig)))
+        assert got == want
+        found += len(got)
+        ours.insert(n, sig)
+        theirs.insert(n, lean(sig))
+    assert found > 0
 
 
 def test_permutation_parameters_span_the_whole_range():

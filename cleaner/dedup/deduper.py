@@ -1,12 +1,13 @@
 """Find near-duplicate documents and passages reused across documents.
 
-Documents: MinHash signatures of word shingles go into datasketch's
-``MinHashLSH``; every candidate pair is verified with the exact Jaccard of the
-two shingle sets, then aligned with rapidfuzz to report the shared span.
+Documents: MinHash signatures of word shingles go into LSH buckets with
+datasketch's ``MinHashLSH`` rule and band layout (:mod:`.lsh`); every
+candidate pair is verified with the exact Jaccard of the two shingle sets,
+then aligned with rapidfuzz to report the shared span.
 
 Passages: each document is split into paragraphs (long ones into windows of
 sentences, :mod:`.passages`). Passage signatures go into a second
-``MinHashLSH`` at a low Jaccard threshold, which serves as the candidate step
+band index at a low Jaccard threshold, which serves as the candidate step
 for containment: a candidate pair is verified with the exact overlap
 coefficient ``|A & B| / min(|A|, |B|)`` of the shingle sets (a short passage
 inside a longer window scores 1.0), and must share ``passage_min_shared``
@@ -26,7 +27,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from ..config import DedupConfig
 from ..document import Document
@@ -34,8 +34,9 @@ from . import passages as passages_mod
 from .align import shared_span
 from .clusters import UnionFind, choose
 from .index import Index
-from .minhash import lean, signatures
-from .shingle import TokenHasher, shingle_hashes, tokens_with_offsets
+from .lsh import BandIndex
+from .minhash import signatures
+from .shingle import TokenHasher, shingle_hashes, tokens, tokens_with_offsets
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,8 @@ class Deduper:
         self.indexed: set[str] = set()  # keys loaded from the index, not added here
         self.hasher = TokenHasher()
         self.entries: dict[str, _Entry] = {}
-        self.doc_lsh = MinHashLSH(threshold=c.threshold, num_perm=c.num_perm)
-        self.passage_lsh = MinHashLSH(threshold=c.passage_lsh_threshold, num_perm=c.num_perm)
+        self.doc_lsh = BandIndex(c.threshold, c.num_perm)
+        self.passage_lsh = BandIndex(c.passage_lsh_threshold, c.num_perm)
         self._doc_pairs: dict[tuple[str, str], float] = {}
         self._passage_hits: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
 
@@ -152,10 +153,12 @@ class Deduper:
 
     def _prepare(self, doc: Document, key: str, time: float) -> _Entry:
         c = self.config
-        toks, offsets = tokens_with_offsets(doc.text)
+        passages = c.level in ("passage", "both")
+        # Offsets only where passages need them (a pair's alignment works them out later).
+        toks, offsets = tokens_with_offsets(doc.text) if passages else (tokens(doc.text), None)
         th = self.hasher(toks)
         entry = _Entry(key, doc.path, doc.text, time, np.unique(shingle_hashes(th, c.ngram)))
-        if c.level in ("passage", "both") and len(toks):
+        if passages and len(toks):
             starts = offsets[:, 0]
             for p in passages_mod.split(doc.text, c.passage_max_words, c.passage_window_words):
                 i, j = np.searchsorted(starts, p.start), np.searchsorted(starts, p.end)
@@ -186,8 +189,7 @@ class Deduper:
         c = self.config
         doc_sig, passage_sigs = sigs
         if doc_sig is not None:
-            m = lean(doc_sig, c.seed)
-            for other in self.doc_lsh.query(m):
+            for other in self.doc_lsh.query(doc_sig):
                 j = jaccard(entry.shingles, self.entries[other].shingles)
                 if other != entry.key and j >= c.threshold:
                     doc_pairs[_ordered(entry.key, other)] = j
@@ -197,11 +199,10 @@ class Deduper:
                         self._load_indexed(other)
                         doc_pairs[_ordered(entry.key, other)] = j
             if insert:
-                self.doc_lsh.insert(entry.key, m)
+                self.doc_lsh.insert(entry.key, doc_sig)
         for k, (passage, sig) in enumerate(zip(entry.passages, passage_sigs)):
-            m = lean(sig, c.seed)
             mine = passage[3]
-            for other_key, other_k in self.passage_lsh.query(m):
+            for other_key, other_k in self.passage_lsh.query(sig):
                 if other_key == entry.key:
                     continue
                 theirs = self.entries[other_key].passages[other_k][3]
@@ -213,7 +214,7 @@ class Deduper:
                     else:
                         passage_hits[(other_key, entry.key)].append((other_k, k, score))
             if insert:
-                self.passage_lsh.insert((entry.key, k), m)
+                self.passage_lsh.insert((entry.key, k), sig)
 
     def _load_indexed(self, key: str) -> None:
         if key not in self.entries:

@@ -39,7 +39,6 @@ import numpy as np
 from ..document import Document, Removal
 
 KIND = RULE = "repeated-across-documents"
-_SPACE = re.compile(r"\s+")
 _LETTER = re.compile(r"[^\W\d_]")
 # Row seeds of the sketch: fixed, so counts are the same on every run and worker.
 _SEEDS = np.random.RandomState(0xC0FFEE).randint(1, 1 << 62, 8, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
@@ -47,8 +46,11 @@ _SEEDS = np.random.RandomState(0xC0FFEE).randint(1, 1 << 62, 8, dtype=np.uint64)
 
 def line_key(line: str, max_words: int) -> int | None:
     """The 64-bit hash of a line's normal form, or None for a line that is not counted."""
-    norm = _SPACE.sub(" ", line.casefold()).strip()
-    if not norm or norm.count(" ") >= max_words or not _LETTER.search(norm):
+    words = line.casefold().split()
+    if not words or len(words) > max_words:
+        return None
+    norm = " ".join(words)
+    if not _LETTER.search(norm):
         return None
     return int.from_bytes(blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little")
 

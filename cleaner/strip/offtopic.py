@@ -79,6 +79,10 @@ def _judge(doc: Document, keep: list[bool], min_words: int) -> tuple[list, list[
     spans = paragraphs(doc.lines, keep)
     texts = [[doc.lines[i] for i in range(s, e + 1) if keep[i]] for s, e in spans]
     counts = [sum(len(line.split()) for line in t) for t in texts]
+    return spans, counts, _cosines(spans, texts, counts, min_words)
+
+
+def _cosines(spans: list, texts: list[list[str]], counts: list[int], min_words: int) -> list:
     bags = [Counter(content_words(" ".join(t))) for t in texts]
     total, df = Counter(), Counter()
     for bag in bags:
@@ -100,7 +104,7 @@ def _judge(doc: Document, keep: list[bool], min_words: int) -> tuple[list, list[
             change += (t * t - (t - v) * (t - v)) * i2
         rest2 = total_norm2 - change
         judged.append((span, words, dot / math.sqrt(own2 * rest2) if own2 > 0 and rest2 > 1e-9 else 0.0))
-    return spans, counts, judged
+    return judged
 
 
 def scores(doc: Document, keep: list[bool], min_words: int = 20) -> list[tuple[tuple[int, int], float]]:
@@ -126,10 +130,16 @@ def strip(
 
 
 def _once(doc: Document, keep: list[bool], threshold: float, min_words: int, min_context: int) -> list[Removal]:
-    spans, counts, judged = _judge(doc, keep, min_words)
+    spans = paragraphs(doc.lines, keep)
     if len(spans) < 3:
         return []
+    texts = [[doc.lines[i] for i in range(s, e + 1) if keep[i]] for s, e in spans]
+    counts = [sum(len(line.split()) for line in t) for t in texts]
     total_words = sum(counts)
+    # A paragraph needs min_words of its own and min_context around it: shorter texts keep all.
+    if total_words < min_words + min_context:
+        return []
+    judged = _cosines(spans, texts, counts, min_words)
     first, last = spans[0], spans[-1]
     out = []
     for (s, e), words, score in judged:
