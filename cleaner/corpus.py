@@ -116,6 +116,8 @@ class CorpusCleaner:
     annotate: bool = True
     # Worker processes that clean; the output is the same for any number.
     jobs: int = 1
+    # Run on each chunk of results where it was cleaned (see CleanPool).
+    after: Callable[[list[Result]], None] | None = None
     summary: Summary = field(default_factory=Summary)
     _stdin: object = field(default=None, repr=False)  # standard input, kept for a second read
 
@@ -136,7 +138,7 @@ class CorpusCleaner:
                     shutil.copyfileobj(sys.stdin.buffer, self._stdin)
                 cleaner = cleaner.with_corpus(self.count_lines(sources, cleaner.line_counts()))
             self._jsonl_out = stack.enter_context(self._open(self.output.path)) if self.output.mode == "jsonl" else None
-            pool = stack.enter_context(CleanPool(cleaner, self.jobs))
+            pool = stack.enter_context(CleanPool(cleaner, self.jobs, self.after))
             try:
                 for item, doc, result in pool.map(self._items(sources)):
                     self._consume(item, doc, result)

@@ -22,6 +22,7 @@ from .clean import Cleaner
 from .config import DedupConfig
 from .corpus import CorpusCleaner, Output, Summary, check_output_dir
 from .dedup import Deduper
+from .dedup.deduper import Sketcher
 from .document import Document, Result
 from .io import InputError, Source, atomic_writer, dump_record, open_binary
 from .report import DocumentView, render_html
@@ -70,19 +71,19 @@ def run_corpus(
         view = DocumentView.from_result(key, result)
         if view is not None:
             views.append(view)
-        batch.append(Document(result.text, id=key, path=doc.path))
+        batch.append((Document(result.text, id=key, path=doc.path), 0.0, doc.meta.pop("sketch")))
         if len(batch) >= BATCH:
-            deduper.add_many(batch)
+            deduper.add_sketched(batch)
             batch.clear()
         if on_document:
             on_document(source, result)
 
     job = CorpusCleaner(
         cleaner, Output("folder", str(out)), text_field=text_field, id_field=id_field,
-        on_result=collect, on_error=on_error, on_warning=on_warning, jobs=jobs,
+        on_result=collect, on_error=on_error, on_warning=on_warning, jobs=jobs, after=Sketcher(deduper.config),
     )
     summary = job.run(paths, glob=glob, fmt=fmt)
-    deduper.add_many(batch)
+    deduper.add_sketched(batch)
     cleaned = time.perf_counter()
     pairs = deduper.pairs()
     dropped = deduper.dropped()

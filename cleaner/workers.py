@@ -15,7 +15,7 @@ import itertools
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -26,6 +26,7 @@ CHUNK_DOCS = 256
 CHUNK_BYTES = 1 << 19
 
 _cleaner: Cleaner | None = None  # one per worker process
+_after = None  # and what to do with each chunk's results there
 
 
 def default_jobs() -> int:
@@ -36,9 +37,9 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _init(cleaner: Cleaner) -> None:
-    global _cleaner
-    _cleaner = cleaner
+def _init(cleaner: Cleaner, after) -> None:
+    global _cleaner, _after
+    _cleaner, _after = cleaner, after
     _die_with_parent()
 
 
@@ -58,7 +59,14 @@ def _die_with_parent() -> None:
 
 
 def _clean_chunk(docs: list[Document]) -> list[Result]:
-    return list(_cleaner.clean_many(docs))
+    return _cleaned(_cleaner, _after, docs)
+
+
+def _cleaned(cleaner: Cleaner, after, docs: list[Document]) -> list[Result]:
+    results = list(cleaner.clean_many(docs))
+    if after is not None:
+        after(results)
+    return results
 
 
 class CleanPool:
@@ -69,8 +77,10 @@ class CleanPool:
     [('a', 'Text.'), ('b', None)]
     """
 
-    def __init__(self, cleaner: Cleaner, jobs: int = 1):
-        self.cleaner, self.jobs = cleaner, max(1, jobs)
+    def __init__(self, cleaner: Cleaner, jobs: int = 1, after: Callable[[list[Result]], None] | None = None):
+        # ``after`` runs on each chunk's results where they were cleaned (in the worker):
+        # work that needs only the cleaned text, such as dedup's sketches.
+        self.cleaner, self.jobs, self.after = cleaner, max(1, jobs), after
         self._executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> CleanPool:
@@ -86,11 +96,11 @@ class CleanPool:
         head = list(itertools.islice(chunks, 2))
         if self.jobs == 1 or len(head) < 2:
             for chunk in itertools.chain(head, chunks):
-                results = iter(self.cleaner.clean_many([d for _, d in chunk if d is not None]))
+                results = iter(_cleaned(self.cleaner, self.after, [d for _, d in chunk if d is not None]))
                 yield from ((p, d, next(results) if d is not None else None) for p, d in chunk)
             return
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.jobs, initializer=_init, initargs=(self.cleaner,))
+            self._executor = ProcessPoolExecutor(self.jobs, initializer=_init, initargs=(self.cleaner, self.after))
         pending: deque = deque()
         for chunk in itertools.chain(head, chunks):
             docs = [d for _, d in chunk if d is not None]

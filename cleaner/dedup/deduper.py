@@ -104,6 +104,34 @@ class _Entry:
         return bisect.bisect_right(self._line_starts, char)
 
 
+@dataclass
+class Sketch:
+    """What adding a text needs: its shingle set and passages, and their signatures."""
+
+    shingles: np.ndarray
+    passages: list
+    signature: np.ndarray | None
+    passage_signatures: np.ndarray
+
+
+class Sketcher:
+    """Sketch the cleaned texts of results where they are cleaned (a worker process), so the
+    parent only matches: ``sketcher(results)`` puts each sketch in ``result.document.meta["sketch"]``."""
+
+    def __init__(self, config: DedupConfig):
+        self.config = config
+        self._deduper: Deduper | None = None
+
+    def __getstate__(self) -> dict:
+        return {"config": self.config, "_deduper": None}
+
+    def __call__(self, results: list) -> None:
+        if self._deduper is None:
+            self._deduper = Deduper(self.config)
+        for result, sketch in zip(results, self._deduper.sketches([r.text for r in results])):
+            result.document.meta["sketch"] = sketch
+
+
 class Deduper:
     """Add documents, then ask for verified pairs, clusters and the copies to keep.
 
@@ -141,48 +169,54 @@ class Deduper:
 
     def add_many(self, docs: Iterable[Document | tuple[Document, float]]) -> list[str]:
         """Add documents in one vectorised batch; adding a key again changes nothing."""
-        batch = []
-        for item in docs:
-            doc, time = item if isinstance(item, tuple) else (item, 0.0)
-            key = _key(doc, len(self.entries) + len(batch))
-            if key in self.entries or any(e.key == key for e in batch):
-                continue
-            batch.append(self._prepare(doc, key, time))
-        self._index(batch)
-        return [e.key for e in batch]
+        items = [item if isinstance(item, tuple) else (item, 0.0) for item in docs]
+        sketches = self.sketches([doc.text for doc, _ in items])
+        return self.add_sketched([(doc, time, sketch) for (doc, time), sketch in zip(items, sketches)])
 
-    def _prepare(self, doc: Document, key: str, time: float) -> _Entry:
+    def sketches(self, texts: list[str]) -> list[Sketch]:
+        """Shingle sets and MinHash signatures of texts, signatures computed in one go: all
+        that adding needs from a text, so other processes can work it out (see :class:`Sketcher`)."""
+        c = self.config
+        parts = [self._shingles(text) for text in texts]
+        doc_level = c.level in ("document", "both")
+        sets = [shingles for shingles, _ in parts] if doc_level else []
+        sets += [p[3] for _, passages in parts for p in passages]
+        sigs = signatures(sets, c.num_perm, c.seed)
+        out, row = [], len(parts) if doc_level else 0
+        for n, (shingles, passages) in enumerate(parts):
+            out.append(Sketch(shingles, passages, sigs[n] if doc_level else None, sigs[row : row + len(passages)]))
+            row += len(passages)
+        return out
+
+    def add_sketched(self, items: Iterable[tuple[Document, float, Sketch]]) -> list[str]:
+        """Add documents whose sketches were made by :meth:`sketches` (here or in another process)."""
+        added = []
+        for doc, time, sketch in items:
+            key = _key(doc, len(self.entries))
+            if key in self.entries:
+                continue
+            entry = _Entry(key, doc.path, doc.text, time, sketch.shingles, list(sketch.passages))
+            self.entries[key] = entry
+            self._match(entry, (sketch.signature, sketch.passage_signatures), self._doc_pairs, self._passage_hits,
+                        insert=True)
+            added.append(key)
+        return added
+
+    def _shingles(self, text: str) -> tuple[np.ndarray, list]:
+        """The sorted unique shingle hashes of a text, and its passages (see :class:`_Entry`)."""
         c = self.config
         passages = c.level in ("passage", "both")
         # Offsets only where passages need them (a pair's alignment works them out later).
-        toks, offsets = tokens_with_offsets(doc.text) if passages else (tokens(doc.text), None)
+        toks, offsets = tokens_with_offsets(text) if passages else (tokens(text), None)
         th = self.hasher(toks)
-        entry = _Entry(key, doc.path, doc.text, time, np.unique(shingle_hashes(th, c.ngram)))
+        out = []
         if passages and len(toks):
             starts = offsets[:, 0]
-            for p in passages_mod.split(doc.text, c.passage_max_words, c.passage_window_words):
+            for p in passages_mod.split(text, c.passage_max_words, c.passage_window_words):
                 i, j = np.searchsorted(starts, p.start), np.searchsorted(starts, p.end)
                 if j - i >= c.passage_min_tokens:
-                    entry.passages.append((p.start, p.end, int(i), np.unique(shingle_hashes(th[i:j], c.passage_ngram))))
-        return entry
-
-    def _index(self, batch: list[_Entry]) -> None:
-        for entry, sigs in zip(batch, self._signatures(batch)):
-            self.entries[entry.key] = entry
-            self._match(entry, sigs, self._doc_pairs, self._passage_hits, insert=True)
-
-    def _signatures(self, batch: list[_Entry]) -> list[tuple[np.ndarray | None, np.ndarray]]:
-        """Per entry: (document signature or None, passage signatures), computed in one go."""
-        c = self.config
-        doc_level = c.level in ("document", "both")
-        sets = [e.shingles for e in batch] if doc_level else []
-        sets += [p[3] for e in batch for p in e.passages]
-        sigs = signatures(sets, c.num_perm, c.seed)
-        out, row = [], len(batch) if doc_level else 0
-        for n, e in enumerate(batch):
-            out.append((sigs[n] if doc_level else None, sigs[row : row + len(e.passages)]))
-            row += len(e.passages)
-        return out
+                    out.append((p.start, p.end, int(i), np.unique(shingle_hashes(th[i:j], c.passage_ngram))))
+        return np.unique(shingle_hashes(th, c.ngram)), out
 
     def _match(self, entry: _Entry, sigs, doc_pairs: dict, passage_hits: dict, insert: bool) -> None:
         """Verify LSH candidates for one entry against the entries indexed so far."""
@@ -236,10 +270,12 @@ class Deduper:
 
     def query(self, doc: Document) -> list[Pair]:
         """Pairs between ``doc`` and the documents added so far, without adding it."""
-        entry = self._prepare(doc, _key(doc, len(self.entries)), 0.0)
+        (sketch,) = self.sketches([doc.text])
+        entry = _Entry(_key(doc, len(self.entries)), doc.path, doc.text, 0.0, sketch.shingles, list(sketch.passages))
         probe = Deduper(self.config)
         probe.hasher, probe.entries = self.hasher, {**self.entries, entry.key: entry}
-        self._match(entry, self._signatures([entry])[0], probe._doc_pairs, probe._passage_hits, insert=False)
+        self._match(entry, (sketch.signature, sketch.passage_signatures), probe._doc_pairs, probe._passage_hits,
+                    insert=False)
         return probe.pairs()
 
     def pairs(self) -> list[Pair]:
