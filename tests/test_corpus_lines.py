@@ -91,3 +91,14 @@ def test_sketch_shape_is_checked(width):
             LineCounts(width=width)
     else:
         assert LineCounts(width=width).table.shape == (4, width)
+
+
+def test_pieces_of_wrapped_paragraphs_are_not_template_lines(seed_texts):
+    """News wires wrap paragraphs at a fixed width: "said." alone on a line, or a line that
+    stops mid-sentence, recurs across a corpus but is part of the story."""
+    s = sentences(seed_texts)
+    pages = [f"Story {n}: {s[n % len(s)]} The minister\nsaid.\nIn a statement to parliament,\nthe ministry added "
+             f"that talks would go on ({n}).\n\nLakeside Courier on the radio, weekdays at noon" for n in range(150)]
+    r = Cleaner().with_corpus(pages).clean(pages[3])
+    assert "\nsaid.\nIn a statement to parliament,\n" in r.text
+    assert [x.kind for x in r.removals] == [KIND] and "radio" not in r.text

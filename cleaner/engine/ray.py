@@ -58,7 +58,7 @@ from ..dedup.minhash import band_layout, signatures
 from ..dedup.shingle import TokenHasher, shingle_hashes, tokens
 from ..document import Document
 from ..io import InputError, Source, atomic_writer, dump_record, find_sources, read_jsonl, read_text
-from ..strip.corpus_lines import LineCounts, line_key
+from ..strip.corpus_lines import LineCounts, line_keys
 
 READ_BATCH = 1024  # records per batch a read task yields
 CLEAN_BATCH = 256  # documents per clean task batch (the classifier's batch)
@@ -248,8 +248,7 @@ def _line_keys(batch, max_words: int):
     import pyarrow.compute as pc
 
     rows = batch.filter(pc.is_in(batch.column("kind"), pa.array(["record", "text"])))
-    keys = [k for text in rows.column("text").to_pylist()
-            for k in {line_key(line, max_words) for line in text.split("\n")} - {None}]
+    keys = [k for text in rows.column("text").to_pylist() for k in set(line_keys(text, max_words)) - {None}]
     signed = np.array([0, *keys], dtype=np.uint64).view(np.int64)  # Ray's expressions take signed integers
     return pa.table({"line": pa.array(signed, pa.int64()), "n": pa.array([rows.num_rows] + [1] * len(keys), pa.int64())})
 

@@ -44,6 +44,33 @@ _LETTER = re.compile(r"[^\W\d_]")
 _SEEDS = np.random.RandomState(0xC0FFEE).randint(1, 1 << 62, 8, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 
 
+_END = ('.', '!', '?', ':', ';', '"', '”', '’', ')', '…', '|')
+
+
+def _fragments(lines: list[str]) -> list[bool]:
+    """Lines that are pieces of a hard-wrapped paragraph ("said." under a long line, or a
+    line that stops mid-sentence above one that goes on in lower case): never counted, so a
+    common sentence ending or beginning is not taken for a template line."""
+    out = [False] * len(lines)
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        prev = lines[i - 1].strip() if i else ""
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        # Lower case right under a line, or anything under a long line that stops mid-sentence.
+        joined_above = bool(prev) and (text[0].islower() or (not prev.endswith(_END) and len(prev) >= 40))
+        joined_below = bool(nxt) and not text.endswith(_END) and (nxt[0].islower() or text.endswith((",", "-")))
+        out[i] = joined_above or joined_below
+    return out
+
+
+def line_keys(text: str, max_words: int) -> list[int | None]:
+    """The key of every line of ``text`` (None: not counted)."""
+    lines = text.split("\n")
+    return [None if f else line_key(line, max_words) for line, f in zip(lines, _fragments(lines))]
+
+
 def line_key(line: str, max_words: int) -> int | None:
     """The 64-bit hash of a line's normal form, or None for a line that is not counted."""
     words = line.casefold().split()
@@ -78,7 +105,7 @@ class LineCounts:
 
     def keys(self, text: str) -> np.ndarray:
         """The distinct line keys of one text."""
-        keys = {k for k in (line_key(line, self.max_words) for line in text.split("\n")) if k is not None}
+        keys = set(line_keys(text, self.max_words)) - {None}
         return np.fromiter(keys, dtype=np.uint64, count=len(keys))
 
     def _cells(self, keys: np.ndarray) -> np.ndarray:
@@ -125,9 +152,8 @@ def strip(doc: Document, keep: list[bool], counts: LineCounts) -> list[Removal]:
     if math.isinf(threshold):
         return []
     rows, keys = [], []
-    for n, (line, k) in enumerate(zip(doc.lines, keep), 1):
-        key = line_key(line, counts.max_words) if k else None
-        if key is not None:
+    for n, (key, k) in enumerate(zip(line_keys(doc.text, counts.max_words), keep), 1):
+        if k and key is not None:
             rows.append(n)
             keys.append(key)
     if not keys:
