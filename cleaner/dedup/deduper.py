@@ -24,7 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import lru_cache
 
 import numpy as np
 
@@ -83,10 +83,11 @@ class _Entry:
     passages: list[tuple[int, int, int, np.ndarray]] = field(default_factory=list)
 
     # Tokens, offsets and line starts are needed only to align a document that is in
-    # a pair: they are worked out then, not kept for every document added.
-    @cached_property
+    # a pair: they are worked out then, and only the most recent are kept (a corpus
+    # of copies has pairs for nearly every document).
+    @property
     def _tokenised(self) -> tuple[list[str], np.ndarray]:
-        return tokens_with_offsets(self.text)
+        return _tokenise(self.text)
 
     @property
     def tokens(self) -> list[str]:
@@ -96,9 +97,9 @@ class _Entry:
     def offsets(self) -> np.ndarray:
         return self._tokenised[1]
 
-    @cached_property
+    @property
     def _line_starts(self) -> list[int]:
-        return [0] + [m.end() for m in re.finditer("\n", self.text)]
+        return _line_starts(self.text)
 
     def line_of(self, char: int) -> int:
         return bisect.bisect_right(self._line_starts, char)
@@ -360,6 +361,16 @@ class Deduper:
             side_a, side_b = self._side(ea, a0, a1), self._side(eb, b0, b1)
             out.append(Pair("passage", score, side_a, side_b, ea.text[side_a.chars[0] : side_a.chars[1]]))
         return out
+
+
+@lru_cache(maxsize=1024)
+def _tokenise(text: str) -> tuple[list[str], np.ndarray]:
+    return tokens_with_offsets(text)
+
+
+@lru_cache(maxsize=1024)
+def _line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
