@@ -90,12 +90,16 @@ def _run_on_ray(paths, output, cleaner, dedup_config, glob, fmt, text_field, id_
     except InputError as err:
         _err(str(err))
         sys.exit(EXIT_USAGE)
-    s = result.summary
-    for e in s.errors:
+    for e in result.summary.errors:
         _err(f"{e['path']}:{e['line']}: {e['message']}" if e["line"] else f"{e['path']}: {e['message']}")
+    _close_run(result.summary, result.pairs, result.dropped, f"written to {output}", quiet)
+
+
+def _close_run(s, pairs: int, dropped: int, where: str, quiet: bool) -> None:
+    """The closing line of a run; exit 1 if an input failed."""
     if not quiet:
-        _err(f"{s.documents} document(s), {s.lines_removed} line(s) removed, {result.pairs} duplicate pair(s), "
-             f"{result.dropped} copy(ies) dropped; written to {output}")
+        _err(f"{s.documents} document(s), {s.lines_removed} line(s) removed, {pairs} duplicate pair(s), "
+             f"{dropped} copy(ies) dropped; {where}")
     if s.errors:
         _err(f"{len(s.errors)} input(s) failed")
         sys.exit(EXIT_FOUND)
@@ -414,13 +418,7 @@ def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_defaul
         result = run_corpus(list(paths), output, cleaner, dedup_config, glob, fmt, text_field, id_field,
                             on_error=lambda e: _err(str(e)), on_warning=lambda m: _err(f"warning: {m}"),
                             on_document=advance, jobs=jobs)
-    s = result.summary
-    if not quiet:
-        _err(f"{s.documents} document(s), {s.lines_removed} line(s) removed, {len(result.pairs)} duplicate pair(s), "
-             f"{len(result.dropped)} copy(ies) dropped; report: {result.outputs['report.html']}")
-    if s.errors:
-        _err(f"{len(s.errors)} input(s) failed")
-        sys.exit(EXIT_FOUND)
+    _close_run(result.summary, len(result.pairs), len(result.dropped), f"report: {result.outputs['report.html']}", quiet)
 
 
 def _warn_passages_local(level: str) -> None:

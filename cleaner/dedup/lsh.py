@@ -31,19 +31,20 @@ class BandIndex:
         self.bands, self.rows = band_layout(threshold, num_perm)
         self.tables: list[defaultdict] = [defaultdict(list) for _ in range(self.bands)]
 
-    def _keys(self, signature: np.ndarray) -> list[bytes]:
+    def buckets(self, signature: np.ndarray) -> list[bytes]:
+        """The signature's bucket key in each band: the band's hash values as bytes."""
         raw = np.ascontiguousarray(signature[: self.bands * self.rows], dtype=np.uint64).tobytes()
         step = self.rows * 8
         return [raw[i : i + step] for i in range(0, self.bands * step, step)]
 
     def insert(self, key: Hashable, signature: np.ndarray) -> None:
-        for table, band in zip(self.tables, self._keys(signature)):
+        for table, band in zip(self.tables, self.buckets(signature)):
             table[band].append(key)
 
     def query(self, signature: np.ndarray) -> set:
         """Keys sharing at least one band with ``signature``."""
         out: set = set()
-        for table, band in zip(self.tables, self._keys(signature)):
+        for table, band in zip(self.tables, self.buckets(signature)):
             bucket = table.get(band)
             if bucket:
                 out.update(bucket)

@@ -44,7 +44,7 @@ import logging
 import math
 import os
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -52,10 +52,10 @@ import numpy as np
 from ..clean import Cleaner
 from ..config import DedupConfig
 from ..corpus import Summary, check_output_dir, contract_field
+from ..corpus import _time as parse_time
 from ..dedup.clusters import choose
-from ..dedup.deduper import jaccard
-from ..dedup.minhash import band_layout, signatures
-from ..dedup.shingle import TokenHasher, shingle_hashes, tokens
+from ..dedup.deduper import Deduper, jaccard
+from ..dedup.lsh import BandIndex
 from ..document import Document
 from ..io import InputError, Source, atomic_writer, dump_record, find_sources, read_jsonl, read_text
 from ..strip.corpus_lines import LineCounts, line_keys
@@ -198,7 +198,7 @@ def _read(batch, text_field: str, id_field: str, time_field: str | None):
                 else:
                     rid = rec.data.get(id_field)
                     key = str(rid) if rid is not None else f"{source.path}:{rec.line}"
-                    time = _time(rec.data.get(time_field)) if time_field else 0.0
+                    time = parse_time(rec.data.get(time_field), source, rec.line) if time_field else 0.0
                     row(key, rec.line, "record", raw=rec.raw, text=rec.data[text_field], time=time)
                 if len(rows) >= READ_BATCH:
                     yield flush()
@@ -215,12 +215,6 @@ def _error(err: InputError) -> str:
 def _DOC_SCHEMA(pa):
     return pa.schema([("key", pa.string()), ("relpath", pa.string()), ("line", pa.int64()), ("kind", pa.string()),
                       ("raw", pa.binary()), ("text", pa.string()), ("time", pa.float64()), ("error", pa.string())])
-
-
-def _time(value) -> float:
-    from ..corpus import _time as parse_time
-
-    return parse_time(value, Source("", "jsonl", ""), 0) if value is not None else 0.0
 
 
 # -- 1b. lines repeated across documents ---------------------------------------------------
@@ -248,7 +242,7 @@ def _line_keys(batch, max_words: int):
     import pyarrow.compute as pc
 
     rows = batch.filter(pc.is_in(batch.column("kind"), pa.array(["record", "text"])))
-    keys = [k for text in rows.column("text").to_pylist() for k in set(line_keys(text, max_words)) - {None}]
+    keys = [k for text in rows.column("text").to_pylist() for k in set(line_keys(text.split("\n"), max_words)) - {None}]
     signed = np.array([0, *keys], dtype=np.uint64).view(np.int64)  # Ray's expressions take signed integers
     return pa.table({"line": pa.array(signed, pa.int64()), "n": pa.array([rows.num_rows] + [1] * len(keys), pa.int64())})
 
@@ -341,8 +335,8 @@ def _batch_stats(batch):
 
 def _dedup(rd, docs, config: DedupConfig, parts: int, out: Path, result: RayResult):
     """Verified pairs, clusters and the keep policy; returns the dropped keys (a dataset)."""
-    shingled = docs.map_batches(
-        _shingles, batch_format="pyarrow", fn_kwargs={"ngram": config.ngram}).materialize()
+    config = replace(config, level="document")  # passages are the local engine's
+    shingled = docs.map_batches(_sketch, batch_format="pyarrow", fn_kwargs={"config": config}).materialize()
     bands = shingled.map_batches(_bands, batch_format="pyarrow", fn_kwargs={"config": config})
     candidates = bands.groupby(["band", "bucket"], num_partitions=parts).map_groups(_bucket_pairs, batch_format="pyarrow")
     distinct = candidates.groupby(["a", "b"], num_partitions=parts).map_groups(_first, batch_format="pyarrow")
@@ -369,35 +363,30 @@ def _dedup(rd, docs, config: DedupConfig, parts: int, out: Path, result: RayResu
     return dropped
 
 
-def _shingles(batch, ngram: int):
+def _sketch(batch, config: DedupConfig):
+    """Shingle set and signature of each document, made as the local engine makes them."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    hasher = TokenHasher()
     batch = batch.filter(pc.is_in(batch.column("kind"), pa.array(["record", "text"])))
-    keys = batch.column("key").to_pylist()
     texts = batch.column("text").to_pylist()
-    sets = [np.unique(shingle_hashes(hasher(tokens(t)), ngram)).tobytes() for t in texts]
-    return pa.table({"key": pa.array(keys, pa.string()), "shingles": pa.array(sets, pa.binary()),
+    sketches = Deduper(config).sketches(texts)
+    return pa.table({"key": batch.column("key"), "shingles": pa.array([s.shingles.tobytes() for s in sketches], pa.binary()),
+                     "signature": pa.array([s.signature.tobytes() for s in sketches], pa.binary()),
                      "length": pa.array([len(t) for t in texts], pa.int64()), "time": batch.column("time")})
 
 
 def _bands(batch, config: DedupConfig):
-    """One row per (band, document): the band's hash values as bytes, datasketch's bucket key."""
+    """One row per (band, document) with the document's bucket in that band (the local
+    engine's :class:`BandIndex` buckets)."""
     import pyarrow as pa
 
+    index = BandIndex(config.threshold, config.num_perm)
     keys = batch.column("key").to_pylist()
-    sets = [np.frombuffer(s, dtype=np.uint64) for s in batch.column("shingles").to_pylist()]
-    sigs = signatures(sets, config.num_perm, config.seed)
-    nbands, rows = band_layout(config.threshold, config.num_perm)
-    band, bucket, key = [], [], []
-    for i in range(nbands):
-        block = np.ascontiguousarray(sigs[:, i * rows : (i + 1) * rows])
-        band += [i] * len(keys)
-        bucket += [row.tobytes() for row in block]
-        key += keys
-    return pa.table({"band": pa.array(band, pa.int32()), "bucket": pa.array(bucket, pa.binary()),
-                     "key": pa.array(key, pa.string())})
+    buckets = [index.buckets(np.frombuffer(s, dtype=np.uint64)) for s in batch.column("signature").to_pylist()]
+    return pa.table({"band": pa.array([i for _ in keys for i in range(index.bands)], pa.int32()),
+                     "bucket": pa.array([b for row in buckets for b in row], pa.binary()),
+                     "key": pa.array([k for k in keys for _ in range(index.bands)], pa.string())})
 
 
 def _bucket_pairs(group):

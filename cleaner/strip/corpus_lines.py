@@ -65,9 +65,8 @@ def _fragments(lines: list[str]) -> list[bool]:
     return out
 
 
-def line_keys(text: str, max_words: int) -> list[int | None]:
-    """The key of every line of ``text`` (None: not counted)."""
-    lines = text.split("\n")
+def line_keys(lines: list[str], max_words: int) -> list[int | None]:
+    """The key of every line (None: not counted)."""
     return [None if f else line_key(line, max_words) for line, f in zip(lines, _fragments(lines))]
 
 
@@ -105,7 +104,7 @@ class LineCounts:
 
     def keys(self, text: str) -> np.ndarray:
         """The distinct line keys of one text."""
-        keys = set(line_keys(text, self.max_words)) - {None}
+        keys = set(line_keys(text.split("\n"), self.max_words)) - {None}
         return np.fromiter(keys, dtype=np.uint64, count=len(keys))
 
     def _cells(self, keys: np.ndarray) -> np.ndarray:
@@ -152,7 +151,7 @@ def strip(doc: Document, keep: list[bool], counts: LineCounts) -> list[Removal]:
     if math.isinf(threshold):
         return []
     rows, keys = [], []
-    for n, (key, k) in enumerate(zip(line_keys(doc.text, counts.max_words), keep), 1):
+    for n, (key, k) in enumerate(zip(line_keys(doc.lines, counts.max_words), keep), 1):
         if k and key is not None:
             rows.append(n)
             keys.append(key)
