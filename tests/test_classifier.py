@@ -81,7 +81,7 @@ def test_scores_do_not_depend_on_the_batch():
 def test_hard_wrapped_news_is_scored_as_paragraphs_and_kept():
     paragraphs = article_paragraphs()
     wrapped = "\n".join("    " + "\n".join(textwrap.wrap(p, 68)) for p in paragraphs)
-    table, group = classifier.merge_wrapped(classifier.line_table([wrapped]))
+    table, _ = classifier.merge_wrapped(classifier.line_table([wrapped]))
     assert len(table.doc) < wrapped.count("\n") + 1  # wrapped lines were joined
     result = Cleaner().clean(wrapped)
     assert [r for r in result.removals if r.rule == classifier.RULE] == []
@@ -108,3 +108,25 @@ def test_a_rule_removal_that_changes_the_page_is_followed_to_a_fixed_point():
     once = cleaner.clean("\n".join(lines))
     assert any(r.rule == "copyright-line" for r in once.removals)
     assert cleaner.clean(once.text).removals == []
+
+
+def test_line_signals_match_a_plain_python_count():
+    """The vectorised per-line counts agree with str methods on real text, mixed scripts included."""
+    text = page() + "\nÜber die Brücke gehen wir — 東京タワー 𝐁𝐨𝐥𝐝 und DIE Stadt.\n\n| Home » News |\n"
+    words_of = [re.findall(r"\w+", line) for line in text.split("\n")]
+    table = classifier.line_table([text, "", "The end"])
+    assert len(table.doc) == text.count("\n") + 1 + 2
+    lexicon = tomllib.loads((default_rules_dir() / "lexicon" / "function-words.toml").read_text(encoding="utf-8"))
+    function = {w for ws in lexicon.values() for w in ws}
+    n = len(words_of)
+    assert table.words[:n].tolist() == [len(w) for w in words_of]
+    assert table.stop[:n].tolist() == [sum(x.lower() in function for x in w) for w in words_of]
+    assert table.caps[:n].tolist() == [sum(x[0].isupper() for x in w) for w in words_of]
+    assert table.chars[:n].tolist() == [sum(not c.isspace() for c in line) for line in text.split("\n")]
+    assert table.digits[:n].tolist() == [sum(c.isdigit() for c in line) for line in text.split("\n")]
+    assert table.indent[:n].tolist() == [len(x) - len(x.lstrip()) if x.strip() else 0 for x in text.split("\n")]
+    assert table.words[n:].tolist() == [0, 2] and table.doc.tolist()[-3:] == [0, 1, 2]
+    # Equal lines hash equal, whatever their case; different lines do not.
+    lines = text.split("\n")
+    i, j = lines.index("  * About Us"), len(MENU) + 1 + 2 * len(article_paragraphs()) + FOOTER.index("  * About Us")
+    assert table.line_hash[i] == table.line_hash[j] != table.line_hash[i + 1]

@@ -75,16 +75,24 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return classes, lower, weights
 
 
-def _classify(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    classes, lower, _ = _tables()
-    small = np.minimum(cp, 0xFFFF)
-    bits, low = classes[small], lower[small]
+def _classify(cp: np.ndarray) -> np.ndarray:
+    """Class bits of every code point."""
+    classes = _tables()[0]
+    bits = classes[np.minimum(cp, 0xFFFF)]
     big = cp > 0xFFFF
     if big.any():
         values, inverse = np.unique(cp[big], return_inverse=True)
         bits[big] = np.array([_char_class(chr(v)) for v in values], dtype=np.uint8)[inverse]
-        low[big] = values[inverse]
-    return bits, low
+    return bits
+
+
+def _lower(cp: np.ndarray) -> np.ndarray:
+    """Lower-case code points (as uint64), for the BMP; others unchanged."""
+    low = _tables()[1][np.minimum(cp, 0xFFFF)]
+    big = cp > 0xFFFF
+    if big.any():
+        low[big] = cp[big]
+    return low
 
 
 @dataclass
@@ -107,52 +115,89 @@ class LineTable:
     line_hash: np.ndarray  # hash of the line's lower-cased words
 
 
-def _word_hashes(cp: np.ndarray, bits: np.ndarray, low: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Start offsets and hashes of the ``\\w+`` words of a code point array."""
-    _, _, weights = _tables()
-    word = (bits & WORD) != 0
-    prev = np.concatenate(([False], word[:-1]))
-    starts = np.flatnonzero(word & ~prev)
-    if not len(starts):
-        return starts, np.zeros(0, dtype=np.uint64)
-    idx = np.flatnonzero(word)
-    word_of = np.cumsum(word & ~prev)[idx] - 1
-    pos = np.minimum(idx - starts[word_of], _MAX_POS)
-    values = low[idx] * weights[pos]
-    first = np.searchsorted(idx, starts)
-    return starts, np.add.reduceat(values, first)
+def _word_hashes(cp: np.ndarray, bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start offsets and hashes of the ``\\w+`` words of a code point array.
+
+    A word's hash is the sum of its lower-cased code points times a random
+    weight per position (positions past ``_MAX_POS`` share the last weight).
+    """
+    weights = _tables()[2]
+    idx = np.flatnonzero(bits & WORD)
+    if not len(idx):
+        return idx, np.zeros(0, dtype=np.uint64)
+    new = np.empty(len(idx), dtype=bool)
+    new[0] = True
+    np.not_equal(np.diff(idx), 1, out=new[1:])
+    first = np.flatnonzero(new)
+    lengths = np.diff(first, append=len(idx))
+    pos = np.arange(len(idx)) - np.repeat(first, lengths)
+    np.minimum(pos, _MAX_POS, out=pos)
+    values = _lower(cp[idx]) * weights[pos]
+    return idx[first], np.add.reduceat(values, first)
 
 
 @lru_cache(maxsize=1)
 def function_word_hashes() -> np.ndarray:
     data = tomllib.loads((default_rules_dir() / "lexicon" / "function-words.toml").read_text(encoding="utf-8"))
     words = sorted({w for lang, ws in data.items() for w in ws})
-    cp = np.frombuffer(" ".join(words).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    bits, low = _classify(cp)
-    return np.unique(_word_hashes(cp, bits, low)[1])
+    cp = np.frombuffer(" ".join(words).encode("utf-32-le"), dtype=np.uint32)
+    return np.unique(_word_hashes(cp, _classify(cp))[1])
+
+
+@lru_cache(maxsize=1)
+def _function_word_tables() -> list[tuple[np.ndarray, np.uint64, np.uint64]]:
+    """Open tables that hold every function word's hash at its slot: a gather per table tests membership.
+
+    The slot of hash ``h`` in table ``k`` is the top bits of ``h * m_k``. Each
+    table takes the words whose slot is still free; the words that collide go on
+    to the next table (with 8k words in 2^18 slots, two tables suffice).
+    """
+    left = function_word_hashes()
+    bits = max(12, int(np.ceil(np.log2(max(len(left), 1)))) + 5)
+    shift = np.uint64(64 - bits)
+    tables = []
+    while len(left):
+        mult = np.uint64((0x9E3779B97F4A7C15 * (2 * len(tables) + 1)) % 2**64)
+        slots = (left * mult) >> shift
+        _, first = np.unique(slots, return_index=True)
+        table = np.zeros(1 << bits, dtype=np.uint64)  # 0 marks an empty slot
+        table[slots[first]] = left[first]
+        tables.append((table, shift, mult))
+        left = np.delete(left, first)
+    return tables
+
+
+def _is_function_word(hashes: np.ndarray) -> np.ndarray:
+    found = np.zeros(len(hashes), dtype=bool)
+    for table, shift, mult in _function_word_tables():
+        found |= table[(hashes * mult) >> shift] == hashes
+    return found
 
 
 def line_table(texts: list[str]) -> LineTable:
-    """Signals for every line of every text (texts split on ``\\n``, as :class:`Document` does)."""
+    """Signals for every line of every text (texts split on ``\\n``, as :class:`Document` does).
+
+    Per-character work is a few passes over uint8 class bits; per-line counts
+    are ``reduceat`` over the line starts.
+    """
     joined = "\n".join(texts)
-    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    bits, low = _classify(cp)
-    nl = cp == 10
-    n_lines = int(nl.sum()) + 1
-    line_of = np.concatenate(([0], np.cumsum(nl)[:-1])) if len(cp) else np.zeros(0, dtype=np.int64)
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    bits = _classify(cp)
+    nl = np.flatnonzero(cp == 10)
+    line_start = np.concatenate(([0], nl + 1))
+    n_lines = len(line_start)
     docs = np.repeat(np.arange(len(texts)), [t.count("\n") + 1 for t in texts])
+    padded = np.append(bits, np.uint8(SPACE))  # a last, empty line still has an element to reduce
 
-    def per_line(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(line_of[mask], minlength=n_lines)
+    def per_line(bit: int, invert: bool = False) -> np.ndarray:
+        mask = (padded & bit) == 0 if invert else (padded & bit) != 0
+        return np.add.reduceat(mask, line_start, dtype=np.int64)
 
-    space = ((bits & SPACE) != 0) | nl
-    solid = ~space
-    chars = per_line(solid)
-    starts, hashes = _word_hashes(cp, bits, low)
-    word_line = line_of[starts]
+    chars = per_line(SPACE, invert=True)
+    starts, hashes = _word_hashes(cp, bits)
+    word_line = np.searchsorted(line_start, starts, side="right") - 1
     words = np.bincount(word_line, minlength=n_lines)
-    stop_mask = np.isin(hashes, function_word_hashes())
-    stop = np.bincount(word_line[stop_mask], minlength=n_lines)
+    stop = np.bincount(word_line[_is_function_word(hashes)], minlength=n_lines)
     caps = np.bincount(word_line[(bits[starts] & UPPER) != 0], minlength=n_lines)
     line_hash = np.zeros(n_lines, dtype=np.uint64)
     has = words > 0
@@ -161,22 +206,20 @@ def line_table(texts: list[str]) -> LineTable:
         first_word = np.searchsorted(word_line, np.flatnonzero(has))
         line_hash[has] = np.add.reduceat(mixed, first_word) + words[has].astype(np.uint64)
 
-    solid_idx = np.flatnonzero(solid)
-    solid_line = line_of[solid_idx]
     indent = np.zeros(n_lines, dtype=np.int64)
     terminal = np.zeros(n_lines, dtype=bool)
     bullet = np.zeros(n_lines, dtype=bool)
     lower_start = np.zeros(n_lines, dtype=bool)
-    if len(solid_idx):
-        change = np.flatnonzero(np.diff(solid_line)) + 1
-        firsts = solid_idx[np.concatenate(([0], change))]
-        lasts = solid_idx[np.concatenate((change - 1, [len(solid_idx) - 1]))]
-        lines_with = line_of[firsts]
-        line_start = np.concatenate(([0], np.flatnonzero(nl) + 1))
+    lines_with = np.flatnonzero(chars)
+    if len(lines_with):
+        solid_idx = np.flatnonzero((padded[:-1] & SPACE) == 0)
+        before = np.cumsum(chars) - chars
+        firsts = solid_idx[before[lines_with]]
+        lasts = solid_idx[before[lines_with] + chars[lines_with] - 1]
         indent[lines_with] = firsts - line_start[lines_with]
         terminal[lines_with] = (bits[lasts] & TERM) != 0
-        lower_start[lines_with] = ((bits[firsts] & (ALPHA | UPPER)) == ALPHA) & (low[firsts] == cp[firsts])
-        first_cp = cp[firsts]
+        first_cp = cp[firsts].astype(np.int64)
+        lower_start[lines_with] = ((bits[firsts] & (ALPHA | UPPER)) == ALPHA) & (_lower(first_cp) == first_cp)
         bullet_cp = np.array([ord(c) for c in _BULLETS])
         after = cp[np.minimum(firsts + 1, len(cp) - 1)]
         bullet[lines_with] = (np.isin(first_cp, bullet_cp) & ((after == 32) | (after == 9))) | (
@@ -188,10 +231,10 @@ def line_table(texts: list[str]) -> LineTable:
         words=words,
         stop=stop,
         caps=caps,
-        alpha=per_line((bits & ALPHA) != 0),
-        digits=per_line((bits & DIGIT) != 0),
-        cjk=per_line((bits & CJK) != 0),
-        seps=per_line((bits & SEP) != 0),
+        alpha=per_line(ALPHA),
+        digits=per_line(DIGIT),
+        cjk=per_line(CJK),
+        seps=per_line(SEP),
         indent=indent,
         terminal=terminal,
         bullet=bullet,
@@ -296,6 +339,17 @@ def feature_names() -> list[str]:
     return names
 
 
+def _groups(doc: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """For each row, a group number shared by the rows with the same ``(doc, key)``."""
+    order = np.lexsort((key, doc))
+    d, k = doc[order], key[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (d[1:] != d[:-1]) | (k[1:] != k[:-1])
+    group = np.empty(len(order), dtype=np.int64)
+    group[order] = np.cumsum(new) - 1
+    return group
+
+
 def features(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
     """The feature matrix of the non-blank lines of a batch, and which lines they are."""
     rows = np.flatnonzero(table.chars > 0)
@@ -322,9 +376,8 @@ def features(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
     key = words * 1e6 - np.arange(n)  # most words, first such line
     main = np.repeat(indent[key == pages.reduce(np.maximum, key)], pages.sizes)
     # Lines repeated in their page (menus printed twice, "Read more" on every teaser).
-    pair = np.stack([doc.astype(np.uint64), table.line_hash[rows]], axis=1)
-    _, inverse, counts = np.unique(pair, axis=0, return_inverse=True, return_counts=True)
-    repeated = np.log(np.minimum(counts[inverse.ravel()], 16)) * (words > 0)
+    same_line = _groups(doc, table.line_hash[rows])
+    repeated = np.log(np.minimum(np.bincount(same_line)[same_line], 16)) * (words > 0)
     raw_prev = np.concatenate(([0], table.chars[:-1]))[rows]
     raw_next = np.concatenate((table.chars[1:], [0]))[rows]
     same_doc_prev = np.concatenate(([-1], table.doc[:-1]))[rows] == doc
@@ -339,8 +392,7 @@ def features(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
         pages.reduce(np.maximum, lw) - lw, np.log1p(size), pages.reduce(np.add, long_line) / size,
     ]  # fmt: skip
     # Main content sits at one indentation: the share of the page's words at this line's.
-    indent_pair = np.stack([doc.astype(np.int64), indent], axis=1)
-    indent_of = np.unique(indent_pair, axis=0, return_inverse=True)[1].ravel()
+    indent_of = _groups(doc, indent)
     page_words = np.maximum(pages.reduce(np.add, words), 1.0)
     indent_mass = np.bincount(indent_of, weights=words)[indent_of] / page_words
     # Blocks: runs of lines with no blank line between them (menus are long runs of short lines).
