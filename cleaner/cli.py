@@ -418,7 +418,7 @@ def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_defaul
         result = run_corpus(list(paths), output, cleaner, dedup_config, glob, fmt, text_field, id_field,
                             on_error=lambda e: _err(str(e)), on_warning=lambda m: _err(f"warning: {m}"),
                             on_document=advance, jobs=jobs)
-    _close_run(result.summary, len(result.pairs), len(result.dropped), f"report: {result.outputs['report.html']}", quiet)
+    _close_run(result.summary, result.pairs, len(result.dropped), f"report: {result.outputs['report.html']}", quiet)
 
 
 def _warn_passages_local(level: str) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,8 @@ from .dedup import Deduper
 from .dedup.deduper import Sketcher
 from .document import Document, Result
 from .io import InputError, Source, atomic_writer, dump_record, open_binary
-from .report import DocumentView, render_html
+from .report import DocumentView, write_html
+from .report.html import MAX_PAIRS
 
 BATCH = 256
 
@@ -33,7 +35,7 @@ BATCH = 256
 @dataclass
 class RunResult:
     summary: Summary
-    pairs: list
+    pairs: int  # written to duplicates.jsonl
     dropped: list[str]
     outputs: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -57,7 +59,8 @@ def run_corpus(
     check_output_dir(paths, out)
     out.mkdir(parents=True, exist_ok=True)
     deduper = Deduper(dedup or DedupConfig())
-    views: list[DocumentView] = []
+    # What the report shows of each document, spooled to disk; closed once the report is written.
+    views = tempfile.TemporaryFile()  # noqa: SIM115
     where: dict[str, tuple[str | None, int | None]] = {}
     batch: list[Document] = []
     started = time.perf_counter()
@@ -70,7 +73,7 @@ def run_corpus(
         where[key] = target
         view = DocumentView.from_result(key, result)
         if view is not None:
-            views.append(view)
+            views.write(json.dumps(view.__dict__, ensure_ascii=False).encode("utf-8") + b"\n")
         batch.append((Document(result.text, id=key, path=doc.path), 0.0, doc.meta.pop("sketch")))
         if len(batch) >= BATCH:
             deduper.add_sketched(batch)
@@ -85,20 +88,23 @@ def run_corpus(
     summary = job.run(paths, glob=glob, fmt=fmt)
     deduper.add_sketched(batch)
     cleaned = time.perf_counter()
-    pairs = deduper.pairs()
     dropped = deduper.dropped()
     _remove_dropped(dropped, where, id_field)
-    deduped = time.perf_counter()
+    where.clear()
 
+    # Pairs are aligned and written one at a time; the report keeps the first MAX_PAIRS.
     outputs = {name: str(out / name) for name in ("duplicates.jsonl", "summary.json", "report.html")}
-    records = [p.as_dict() for p in pairs]
+    by_level: dict[str, int] = defaultdict(int)
+    shown: list[dict] = []
     with atomic_writer(outputs["duplicates.jsonl"], compress=False) as f:
-        for record in records:
+        for pair in deduper.iter_pairs():
+            record = pair.as_dict()
             f.write(dump_record(record))
+            by_level[pair.level] += 1
+            if len(shown) < MAX_PAIRS:
+                shown.append(record)
+    deduped = time.perf_counter()
     timings = {"clean_seconds": round(cleaned - started, 3), "dedup_seconds": round(deduped - cleaned, 3)}
-    by_level = defaultdict(int)
-    for p in pairs:
-        by_level[p.level] += 1
     data = summary.as_dict() | {
         "dedup": {
             "pairs": dict(sorted(by_level.items())),
@@ -110,15 +116,19 @@ def run_corpus(
     }
     with atomic_writer(outputs["summary.json"], compress=False) as f:
         f.write(json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
-    dropped_set = set(dropped)
-    for view in views:
-        view.dropped = view.doc in dropped_set
-    texts = {k: deduper.entries[k].text for p in records for k in (p["a"]["doc"], p["b"]["doc"])}
-    html = render_html(data, views, records, texts)
-    with atomic_writer(outputs["report.html"], compress=False) as f:
-        f.write(html.encode("utf-8"))
+    texts = {k: deduper.entries[k].text for p in shown for k in (p["a"]["doc"], p["b"]["doc"])}
+    with views, atomic_writer(outputs["report.html"], compress=False) as f:
+        write_html(f, data, _views(views, set(dropped)), shown, texts, pairs_total=sum(by_level.values()))
     timings["report_seconds"] = round(time.perf_counter() - deduped, 3)
-    return RunResult(summary, pairs, dropped, outputs, timings)
+    return RunResult(summary, sum(by_level.values()), dropped, outputs, timings)
+
+
+def _views(spool, dropped: set[str]) -> Iterator[dict]:
+    spool.seek(0)
+    for line in spool:
+        view = json.loads(line)
+        view["dropped"] = view["doc"] in dropped
+        yield view
 
 
 def _remove_dropped(dropped: list[str], where: dict, id_field: str) -> None:

@@ -56,14 +56,18 @@ def test_band_index_gives_datasketch_lsh_candidates(seed_texts, threshold):
         docs.append(np.unique(shingle_hashes(token_hashes(tokens(" ".join(doc))), 2)))
     sigs = signatures(docs, 128, 1)
     ours, theirs = BandIndex(threshold, 128), MinHashLSH(threshold=threshold, num_perm=128)
-    found = 0
+    found = set()
     for n, sig in enumerate(sigs):
         got, want = ours.query(sig), set(theirs.query(lean(sig)))
         assert got == want
-        found += len(got)
+        found |= {(m, n) for m in want}
         ours.insert(n, sig)
         theirs.insert(n, lean(sig))
-    assert found > 0
+        if n == 29:  # the batch path, on a corpus that grows: each pair once, when its later side arrives
+            assert set(zip(*(x.tolist() for x in ours.candidates()))) == found
+    assert len(found) > 0
+    later = set(zip(*(x.tolist() for x in ours.candidates())))
+    assert later == {(m, n) for m, n in found if n >= 30}
 
 
 def test_permutation_parameters_span_the_whole_range():

@@ -65,11 +65,11 @@ def build_corpus(root: Path, seed_texts) -> list[str]:
     return [str(a), str(b), str(texts), str(site)]
 
 
-def local_clusters(pairs) -> dict[str, list[str]]:
+def local_clusters(pairs: list[dict]) -> dict[str, list[str]]:
     members: dict[str, set] = {}
     for p in pairs:
-        if p.level == "document":
-            members.setdefault(p.cluster, set()).update((p.a.doc, p.b.doc))
+        if p["level"] == "document":
+            members.setdefault(p["cluster"], set()).update((p["a"]["doc"], p["b"]["doc"]))
     return {k: sorted(v) for k, v in sorted(members.items())}
 
 
@@ -91,14 +91,17 @@ def test_ray_engine_matches_local(local_ray, tmp_path, seed_texts):
     result = run_ray(paths, tmp_path / "ray", cleaner, config)
 
     clusters = {c["cluster"]: c for c in read_shards(tmp_path / "ray" / "clusters")}
-    expected = local_clusters(local.pairs)
+    local_records = [json.loads(line) for line in (tmp_path / "local" / "duplicates.jsonl").read_text().splitlines()]
+    assert len(local_records) == local.pairs
+    expected = local_clusters(local_records)
     assert {k: c["members"] for k, c in sorted(clusters.items())} == expected
     assert len(expected) >= 3 and any(len(m) >= 4 for m in expected.values())
     assert sorted(m for c in clusters.values() for m in c["members"] if m != c["kept"]) == local.dropped
     assert result.dropped == len(local.dropped) and result.rounds >= 2
 
     ray_pairs = {(p["a"], p["b"]): (p["similarity"], p["cluster"]) for p in read_shards(tmp_path / "ray" / "duplicates")}
-    local_pairs = {(p.a.doc, p.b.doc): (round(p.similarity, 4), p.cluster) for p in local.pairs if p.level == "document"}
+    local_pairs = {(p["a"]["doc"], p["b"]["doc"]): (p["similarity"], p["cluster"]) for p in local_records
+                   if p["level"] == "document"}
     assert ray_pairs == local_pairs
     # The chains: neighbours pair up, the ends do not, and still form one cluster.
     assert ("chain1-0", "chain1-1") in ray_pairs and ("chain1-0", "chain1-3") not in ray_pairs

@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -72,7 +72,7 @@ class Pair:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     key: str
     path: str | None
@@ -190,17 +190,28 @@ class Deduper:
         return out
 
     def add_sketched(self, items: Iterable[tuple[Document, float, Sketch]]) -> list[str]:
-        """Add documents whose sketches were made by :meth:`sketches` (here or in another process)."""
-        added = []
+        """Add documents whose sketches were made by :meth:`sketches` (here or in another process).
+
+        Their LSH buckets are indexed now; candidates are verified in one go when
+        pairs, clusters or kept copies are asked for (:meth:`_verify`)."""
+        added, doc_sigs, passage_keys, passage_sigs = [], [], [], []
         for doc, time, sketch in items:
             key = _key(doc, len(self.entries))
             if key in self.entries:
                 continue
             entry = _Entry(key, doc.path, doc.text, time, sketch.shingles, list(sketch.passages))
             self.entries[key] = entry
-            self._match(entry, (sketch.signature, sketch.passage_signatures), self._doc_pairs, self._passage_hits,
-                        insert=True)
+            if sketch.signature is not None:
+                if self.index is not None:
+                    self._match_index(entry, sketch.signature, self._doc_pairs)
+                doc_sigs.append(sketch.signature)
+            passage_keys += [(key, k) for k in range(len(entry.passages))]
+            passage_sigs.append(sketch.passage_signatures)
             added.append(key)
+        if doc_sigs:
+            self.doc_lsh.add(added, np.stack(doc_sigs))
+        if passage_keys:
+            self.passage_lsh.add(passage_keys, np.concatenate(passage_sigs))
         return added
 
     def _shingles(self, text: str) -> tuple[np.ndarray, list]:
@@ -219,37 +230,36 @@ class Deduper:
                     out.append((p.start, p.end, int(i), np.unique(shingle_hashes(th[i:j], c.passage_ngram))))
         return np.unique(shingle_hashes(th, c.ngram)), out
 
-    def _match(self, entry: _Entry, sigs, doc_pairs: dict, passage_hits: dict, insert: bool) -> None:
-        """Verify LSH candidates for one entry against the entries indexed so far."""
+    def _verify(self) -> None:
+        """Verify the LSH candidates among the documents added since the last call."""
+        c, entries = self.config, self.entries
+        keys = self.doc_lsh.keys
+        for i, j in zip(*(x.tolist() for x in self.doc_lsh.candidates())):
+            a, b = _ordered(keys[i], keys[j])
+            sim = jaccard(entries[a].shingles, entries[b].shingles)
+            if sim >= c.threshold:
+                self._doc_pairs[(a, b)] = sim
+        keys = self.passage_lsh.keys
+        for i, j in zip(*(x.tolist() for x in self.passage_lsh.candidates())):
+            (a, ka), (b, kb) = sorted((keys[i], keys[j]))
+            if a != b:
+                self._passage_hit(a, ka, b, kb, self._passage_hits)
+
+    def _passage_hit(self, a: str, ka: int, b: str, kb: int, passage_hits: dict) -> None:
+        """Record passages ``ka`` of ``a`` and ``kb`` of ``b`` (``a < b``) if their containment holds."""
         c = self.config
-        doc_sig, passage_sigs = sigs
-        if doc_sig is not None:
-            for other in self.doc_lsh.query(doc_sig):
-                j = jaccard(entry.shingles, self.entries[other].shingles)
-                if other != entry.key and j >= c.threshold:
-                    doc_pairs[_ordered(entry.key, other)] = j
-            if self.index is not None:
-                for other, _, j in self.index.query(doc_sig, entry.shingles):
-                    if other != entry.key:
-                        self._load_indexed(other)
-                        doc_pairs[_ordered(entry.key, other)] = j
-            if insert:
-                self.doc_lsh.insert(entry.key, doc_sig)
-        for k, (passage, sig) in enumerate(zip(entry.passages, passage_sigs)):
-            mine = passage[3]
-            for other_key, other_k in self.passage_lsh.query(sig):
-                if other_key == entry.key:
-                    continue
-                theirs = self.entries[other_key].passages[other_k][3]
-                shared = overlap(mine, theirs)
-                score = shared / min(len(mine), len(theirs))
-                if shared >= c.passage_min_shared and score >= c.passage_threshold:
-                    if entry.key < other_key:
-                        passage_hits[(entry.key, other_key)].append((k, other_k, score))
-                    else:
-                        passage_hits[(other_key, entry.key)].append((other_k, k, score))
-            if insert:
-                self.passage_lsh.insert((entry.key, k), sig)
+        mine, theirs = self.entries[a].passages[ka][3], self.entries[b].passages[kb][3]
+        shared = overlap(mine, theirs)
+        score = shared / min(len(mine), len(theirs))
+        if shared >= c.passage_min_shared and score >= c.passage_threshold:
+            passage_hits[(a, b)].append((ka, kb, score))
+
+    def _match_index(self, entry: _Entry, doc_sig: np.ndarray, doc_pairs: dict) -> None:
+        """Pairs of one entry with the documents of the persistent index."""
+        for other, _, j in self.index.query(doc_sig, entry.shingles):
+            if other != entry.key:
+                self._load_indexed(other)
+                doc_pairs[_ordered(entry.key, other)] = j
 
     def _load_indexed(self, key: str) -> None:
         if key not in self.entries:
@@ -275,18 +285,33 @@ class Deduper:
         entry = _Entry(_key(doc, len(self.entries)), doc.path, doc.text, 0.0, sketch.shingles, list(sketch.passages))
         probe = Deduper(self.config)
         probe.hasher, probe.entries = self.hasher, {**self.entries, entry.key: entry}
-        self._match(entry, (sketch.signature, sketch.passage_signatures), probe._doc_pairs, probe._passage_hits,
-                    insert=False)
+        c = self.config
+        if sketch.signature is not None:
+            for other in self.doc_lsh.query(sketch.signature):
+                sim = jaccard(entry.shingles, self.entries[other].shingles)
+                if other != entry.key and sim >= c.threshold:
+                    probe._doc_pairs[_ordered(entry.key, other)] = sim
+            if self.index is not None:
+                self._match_index(entry, sketch.signature, probe._doc_pairs)
+        for k, sig in enumerate(sketch.passage_signatures):
+            for other, other_k in self.passage_lsh.query(sig):
+                if other != entry.key:
+                    (a, ka), (b, kb) = sorted(((entry.key, k), (other, other_k)))
+                    probe._passage_hit(a, ka, b, kb, probe._passage_hits)
         return probe.pairs()
 
     def pairs(self) -> list[Pair]:
         """Every verified pair, documents first, in a stable order, with cluster ids."""
+        return list(self.iter_pairs())
+
+    def iter_pairs(self) -> Iterator[Pair]:
+        """:meth:`pairs` one at a time: document pairs are aligned as they are yielded, so a
+        corpus with a million pairs can be written out without holding them."""
         groups = self.clusters()
         doc_cluster = {m: root for root, members in groups.items() for m in members}
-        out = []
+        del groups
         for (a, b), sim in sorted(self._doc_pairs.items()):
-            pair = self._document_pair(a, b, sim)
-            out.append(_with_cluster(pair, doc_cluster[a]))
+            yield _with_cluster(self._document_pair(a, b, sim), doc_cluster[a])
         passage_uf = UnionFind()
         found = []
         for (a, b), hits in sorted(self._passage_hits.items()):
@@ -294,11 +319,11 @@ class Deduper:
                 passage_uf.union(a, b)
                 found.append(pair)
         for pair in found:
-            out.append(_with_cluster(pair, "p:" + passage_uf.find(pair.a.doc)))
-        return out
+            yield _with_cluster(pair, "p:" + passage_uf.find(pair.a.doc))
 
     def clusters(self) -> dict[str, list[str]]:
         """Clusters of near-duplicate documents (two or more members), by cluster id."""
+        self._verify()
         uf = UnionFind()
         for a, b in self._doc_pairs:
             uf.union(a, b)

@@ -13,7 +13,7 @@ its pairs) on one node:
    corpus is materialised in the object store, which spills to disk);
 3. **signatures**: word shingles and MinHash signatures per document
    (:mod:`cleaner.dedup.minhash`, the same parameters as the local engine);
-4. **candidates**: one row per (band, band bytes, document); a shuffle by
+4. **candidates**: one row per (band, bucket hash, document); a shuffle by
    band key (``groupby``) puts documents that share a band in one group, and
    every pair in a group is a candidate: datasketch's ``MinHashLSH`` rule with
    its band layout, so the candidates are the local engine's;
@@ -383,9 +383,10 @@ def _bands(batch, config: DedupConfig):
 
     index = BandIndex(config.threshold, config.num_perm)
     keys = batch.column("key").to_pylist()
-    buckets = [index.buckets(np.frombuffer(s, dtype=np.uint64)) for s in batch.column("signature").to_pylist()]
-    return pa.table({"band": pa.array([i for _ in keys for i in range(index.bands)], pa.int32()),
-                     "bucket": pa.array([b for row in buckets for b in row], pa.binary()),
+    signatures = [np.frombuffer(s, dtype=np.uint64) for s in batch.column("signature").to_pylist()]
+    buckets = index.buckets(np.stack(signatures)) if signatures else np.zeros((0, index.bands), dtype=np.uint64)
+    return pa.table({"band": pa.array(np.tile(np.arange(index.bands, dtype=np.int32), len(keys))),
+                     "bucket": pa.array(buckets.ravel().view(np.int64)),
                      "key": pa.array([k for k in keys for _ in range(index.bands)], pa.string())})
 
 

@@ -8,7 +8,9 @@ so the file grows with what was removed, not with the corpus.
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -45,18 +47,32 @@ class DocumentView:
         return cls(key, result.document.path, rows)
 
 
-def render_html(summary: dict, documents: list[DocumentView], pairs: list[dict], texts: dict[str, str]) -> str:
-    """The report page. ``texts`` holds the cleaned text of every document in a pair, for the side-by-side view."""
+def render_html(summary: dict, documents: list[DocumentView], pairs: list[dict], texts: dict[str, str],
+                pairs_total: int | None = None) -> str:
+    """The report page. ``texts`` holds the cleaned text of every document in a pair, for the side-by-side
+    view; the first :data:`MAX_PAIRS` pairs are shown, of ``pairs_total`` (default: all given)."""
+    out = io.BytesIO()
+    write_html(out, summary, (d.__dict__ for d in documents), pairs, texts, pairs_total)
+    return out.getvalue().decode("utf-8")
+
+
+def write_html(stream, summary: dict, documents: Iterable[dict], pairs: list[dict], texts: dict[str, str],
+               pairs_total: int | None = None) -> None:
+    """:func:`render_html` into a binary stream, one document at a time: the page is never
+    held in memory whole, however many documents had removals."""
     shown = ("documents", "changed", "lines_removed", "bytes_in", "bytes_out", "by_kind", "errors")
-    data = {
-        "summary": {k: summary.get(k) for k in shown},  # per-file counts and kept lists stay in summary.json
-        "documents": [d.__dict__ for d in documents],
-        "pairs": [_pair_view(p, texts) for p in pairs[:MAX_PAIRS]],
-        "pairs_total": len(pairs),
-    }
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-    template = (resources.files(__package__) / "template.html").read_text(encoding="utf-8")
-    return template.replace("/*DATA*/null", payload)
+    head, tail = (resources.files(__package__) / "template.html").read_text(encoding="utf-8").split("/*DATA*/null")
+
+    def put(text: str) -> None:
+        stream.write(text.replace("</", "<\\/").encode("utf-8"))
+
+    stream.write(head.encode("utf-8"))
+    put('{"summary": ' + json.dumps({k: summary.get(k) for k in shown}, ensure_ascii=False) + ', "documents": [')
+    for n, doc in enumerate(documents):
+        put((", " if n else "") + json.dumps(doc, ensure_ascii=False))
+    put('], "pairs": ' + json.dumps([_pair_view(p, texts) for p in pairs[:MAX_PAIRS]], ensure_ascii=False))
+    put(', "pairs_total": ' + json.dumps(len(pairs) if pairs_total is None else pairs_total) + "}")
+    stream.write(tail.encode("utf-8"))
 
 
 def _pair_view(pair: dict, texts: dict[str, str]) -> dict:
