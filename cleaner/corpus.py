@@ -18,13 +18,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from .clean import Cleaner
 from .document import Document, Result
 from .io import InputError, Source, atomic_writer, decode, dump_record, find_sources, is_jsonl_name, read_jsonl, read_text
-from .strip.corpus_lines import LineCounts
-from .workers import CleanPool
+from .strip.corpus_lines import LineCounts, texts_keys
+from .workers import CHUNK_DOCS, CleanPool, map_chunks
 
 
 def contract_field(result: Result) -> dict:
@@ -147,16 +148,21 @@ class CorpusCleaner:
         return self.summary
 
     def count_lines(self, sources: list[Source], counts: LineCounts) -> LineCounts:
-        """The first pass: count lines across every document (what cannot be read is
-        reported by the cleaning pass)."""
+        """The first pass: count lines across every document, the keys worked out on
+        ``jobs`` processes (what cannot be read is reported by the cleaning pass)."""
+        batches = _batched((doc.text for doc in self._documents(sources)), CHUNK_DOCS)
+        for keys in map_chunks(partial(texts_keys, max_words=counts.max_words), batches, self.jobs):
+            counts.add_documents(keys)
+        return counts
+
+    def _documents(self, sources: list[Source]) -> Iterator[Document]:
         for source in sources:
             try:
                 for _, doc in self._source_items(source):
                     if doc is not None:
-                        counts.add(doc.text)
+                        yield doc
             except InputError:
                 continue
-        return counts
 
     def _stdin_lines(self) -> Iterator[bytes]:
         if self._stdin is None:
@@ -357,6 +363,12 @@ class _Unchanged(Exception):
 class _Discard:
     def write(self, data: bytes) -> int:
         return len(data)
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
 
 
 def _not_a_link(source: Source) -> Source | InputError:

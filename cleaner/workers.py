@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import multiprocessing
 import os
 import signal
 from collections import deque
@@ -35,6 +36,13 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+def _context():
+    """Workers start from a small server process ("forkserver"), not as copies of this one:
+    they hold only what they are sent, not the parent's growing state (the dedup index)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
 
 
 def _init(cleaner: Cleaner, after) -> None:
@@ -100,15 +108,36 @@ class CleanPool:
                 yield from ((p, d, next(results) if d is not None else None) for p, d in chunk)
             return
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.jobs, initializer=_init, initargs=(self.cleaner, self.after))
-        pending: deque = deque()
-        for chunk in itertools.chain(head, chunks):
-            docs = [d for _, d in chunk if d is not None]
-            pending.append((chunk, self._executor.submit(_clean_chunk, docs)))
-            if len(pending) >= 2 * self.jobs:
-                yield from _joined(*pending.popleft())
-        while pending:
-            yield from _joined(*pending.popleft())
+            self._executor = ProcessPoolExecutor(self.jobs, _context(), initializer=_init,
+                                                 initargs=(self.cleaner, self.after))
+        calls = ((chunk, [d for _, d in chunk if d is not None]) for chunk in itertools.chain(head, chunks))
+        for chunk, results in _in_order(self._executor, _clean_chunk, calls, 2 * self.jobs):
+            results = iter(results)
+            yield from ((p, d, next(results) if d is not None else None) for p, d in chunk)
+
+
+def map_chunks(fn: Callable[[Any], Any], args: Iterable[Any], jobs: int) -> Iterator[Any]:
+    """``fn(arg)`` for each arg, in order, on ``jobs`` worker processes (in this process for one).
+    ``fn`` must be a module-level function; at most two calls per worker are in flight."""
+    if jobs <= 1:
+        yield from map(fn, args)
+        return
+    with ProcessPoolExecutor(jobs, _context(), initializer=_die_with_parent) as executor:
+        for _, result in _in_order(executor, fn, ((None, a) for a in args), 2 * jobs):
+            yield result
+
+
+def _in_order(executor, fn, calls: Iterable[tuple[Any, Any]], window: int) -> Iterator[tuple[Any, Any]]:
+    """``(payload, fn(arg))`` for each ``(payload, arg)``, in order, with up to ``window`` calls in flight."""
+    pending: deque = deque()
+    for payload, arg in calls:
+        pending.append((payload, executor.submit(fn, arg)))
+        if len(pending) >= window:
+            payload, future = pending.popleft()
+            yield payload, future.result()
+    while pending:
+        payload, future = pending.popleft()
+        yield payload, future.result()
 
 
 def _chunks(items: Iterable[tuple[Any, Document | None]]) -> Iterator[list]:
@@ -123,9 +152,3 @@ def _chunks(items: Iterable[tuple[Any, Document | None]]) -> Iterator[list]:
                 chunk, docs, size = [], 0, 0
     if chunk:
         yield chunk
-
-
-def _joined(chunk: list, future) -> Iterator[tuple[Any, Document | None, Result | None]]:
-    results = iter(future.result())
-    for payload, doc in chunk:
-        yield payload, doc, next(results) if doc is not None else None

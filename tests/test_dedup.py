@@ -72,6 +72,9 @@ def test_band_index_gives_datasketch_lsh_candidates(seed_texts, threshold):
 
 def test_permutation_parameters_span_the_whole_range():
     a, b = permutations(256, 1)
+    for num_perm, seed in [(256, 1), (128, 7), (16, 42)]:  # drawn as datasketch draws them
+        ours, theirs = permutations(num_perm, seed), MinHash(num_perm=num_perm, seed=seed, scheme="affine64").permutations
+        assert np.array_equal(ours[0], theirs[0]) and np.array_equal(ours[1], theirs[1])
     assert np.all(a & np.uint64(1) == 1)  # odd: a bijection
     assert a.min() > np.uint64(1 << 40) or np.median(a.astype(float)) > 2.0**62  # not small
     assert len(np.unique(a)) == 256 and len(np.unique(b)) == 256

@@ -24,7 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -150,15 +150,23 @@ class Deduper:
     """
 
     def __init__(self, config: DedupConfig | None = None, index: Index | None = None):
-        self.config = c = config or DedupConfig()
+        self.config = config or DedupConfig()
         self.index = index
         self.indexed: set[str] = set()  # keys loaded from the index, not added here
         self.hasher = TokenHasher()
         self.entries: dict[str, _Entry] = {}
-        self.doc_lsh = BandIndex(c.threshold, c.num_perm)
-        self.passage_lsh = BandIndex(c.passage_lsh_threshold, c.num_perm)
         self._doc_pairs: dict[tuple[str, str], float] = {}
         self._passage_hits: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
+
+    # The LSH indexes are made when first used: a Deduper that only sketches (in a worker
+    # process) needs no band layout, and so no datasketch or scipy import.
+    @cached_property
+    def doc_lsh(self) -> BandIndex:
+        return BandIndex(self.config.threshold, self.config.num_perm)
+
+    @cached_property
+    def passage_lsh(self) -> BandIndex:
+        return BandIndex(self.config.passage_lsh_threshold, self.config.num_perm)
 
     # -- adding -----------------------------------------------------------------
 
@@ -194,7 +202,7 @@ class Deduper:
 
         Their LSH buckets are indexed now; candidates are verified in one go when
         pairs, clusters or kept copies are asked for (:meth:`_verify`)."""
-        added, doc_sigs, passage_keys, passage_sigs = [], [], [], []
+        added, doc_keys, doc_sigs, passage_keys, passage_sigs = [], [], [], [], []
         for doc, time, sketch in items:
             key = _key(doc, len(self.entries))
             if key in self.entries:
@@ -204,12 +212,13 @@ class Deduper:
             if sketch.signature is not None:
                 if self.index is not None:
                     self._match_index(entry, sketch.signature, self._doc_pairs)
+                doc_keys.append(key)
                 doc_sigs.append(sketch.signature)
             passage_keys += [(key, k) for k in range(len(entry.passages))]
             passage_sigs.append(sketch.passage_signatures)
             added.append(key)
         if doc_sigs:
-            self.doc_lsh.add(added, np.stack(doc_sigs))
+            self.doc_lsh.add(doc_keys, np.stack(doc_sigs))
         if passage_keys:
             self.passage_lsh.add(passage_keys, np.concatenate(passage_sigs))
         return added
@@ -234,13 +243,19 @@ class Deduper:
         """Verify the LSH candidates among the documents added since the last call."""
         c, entries = self.config, self.entries
         keys = self.doc_lsh.keys
-        for i, j in zip(*(x.tolist() for x in self.doc_lsh.candidates())):
+        left, right = self.doc_lsh.candidates()
+        if len(left):  # |A & B| <= min(|A|, |B|): sets too different in size cannot reach the threshold
+            size = np.array([len(entries[k].shingles) for k in keys])
+            small, large = np.minimum(size[left], size[right]), np.maximum(size[left], size[right])
+            possible = (small >= c.threshold * large * (1 - 1e-9)) | (large == 0)  # margin for rounding
+            left, right = left[possible], right[possible]
+        for i, j in _pairs(left, right):
             a, b = _ordered(keys[i], keys[j])
             sim = jaccard(entries[a].shingles, entries[b].shingles)
             if sim >= c.threshold:
                 self._doc_pairs[(a, b)] = sim
         keys = self.passage_lsh.keys
-        for i, j in zip(*(x.tolist() for x in self.passage_lsh.candidates())):
+        for i, j in _pairs(*self.passage_lsh.candidates()):
             (a, ka), (b, kb) = sorted((keys[i], keys[j]))
             if a != b:
                 self._passage_hit(a, ka, b, kb, self._passage_hits)
@@ -407,6 +422,12 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 def overlap(a: np.ndarray, b: np.ndarray) -> int:
     return len(np.intersect1d(a, b, assume_unique=True))
+
+
+def _pairs(left: np.ndarray, right: np.ndarray, block: int = 1 << 16) -> Iterator[tuple[int, int]]:
+    """The index pairs as Python ints, a block at a time."""
+    for start in range(0, len(left), block):
+        yield from zip(left[start : start + block].tolist(), right[start : start + block].tolist())
 
 
 def _key(doc: Document, n: int) -> str:

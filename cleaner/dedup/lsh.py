@@ -87,9 +87,9 @@ class BandIndex:
         matrix, since = self.matrix, self._done
         n = len(matrix)
         self._done = n
-        codes = []
+        pairs = np.zeros(0, dtype=np.int64)
         if since == n:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+            return pairs, pairs
         for band in range(self.bands):
             column = matrix[:, band]
             order = np.argsort(column, kind="stable")
@@ -106,8 +106,14 @@ class BandIndex:
             i, j = order[left], order[right]
             lo, hi = np.minimum(i, j), np.maximum(i, j)
             fresh = hi >= since
-            codes.append(lo[fresh].astype(np.int64) * n + hi[fresh])
-        if not codes:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        pairs = np.unique(np.concatenate(codes))
+            # Merged band by band: memory holds the distinct pairs, not one copy per shared band.
+            pairs = _merge(pairs, np.sort(lo[fresh].astype(np.int64) * n + hi[fresh]))
         return pairs // n, pairs % n
+
+
+def _merge(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The distinct values of two sorted arrays, sorted (a stable sort of two sorted runs is a merge)."""
+    both = np.sort(np.concatenate((a, b)), kind="stable")
+    keep = np.ones(len(both), dtype=bool)
+    keep[1:] = both[1:] != both[:-1]
+    return both[keep]

@@ -14,8 +14,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
-from datasketch.lsh import _optimal_param
 
 SCHEME = "affine64"
 EMPTY = np.uint64((1 << 64) - 1)
@@ -24,8 +22,13 @@ _CHUNK = 1 << 15  # shingles per block: bounds the (shingles x num_perm) matrix
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
-    return np.ascontiguousarray(a, dtype=np.uint64), np.ascontiguousarray(b, dtype=np.uint64)
+    """``MinHash(num_perm, seed, scheme="affine64").permutations``, drawn the way datasketch
+    draws them (a test checks they are equal), without importing datasketch and scipy
+    into every worker process."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 63, num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = gen.randint(0, 1 << 64, num_perm, dtype=np.uint64)
+    return a, b
 
 
 def fmix64(h: np.ndarray) -> np.ndarray:
@@ -58,12 +61,16 @@ def signatures(sets: list[np.ndarray], num_perm: int = 128, seed: int = 1) -> np
     return out
 
 
-def lean(signature: np.ndarray, seed: int = 1) -> LeanMinHash:
+def lean(signature: np.ndarray, seed: int = 1):
     """A datasketch ``LeanMinHash`` holding this signature, for ``MinHashLSH`` and ``jaccard``."""
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=seed, hashvalues=signature, scheme=SCHEME)
 
 
 @lru_cache(maxsize=8)
 def band_layout(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows per band) as datasketch's ``MinHashLSH(threshold, num_perm)`` lays them out."""
+    from datasketch.lsh import _optimal_param  # imports scipy: only where an index is built
+
     return _optimal_param(threshold, num_perm, 0.5, 0.5)

@@ -70,6 +70,17 @@ def line_keys(lines: list[str], max_words: int) -> list[int | None]:
     return [None if f else line_key(line, max_words) for line, f in zip(lines, _fragments(lines))]
 
 
+def text_keys(text: str, max_words: int) -> np.ndarray:
+    """The distinct line keys of one text."""
+    keys = set(line_keys(text.split("\n"), max_words)) - {None}
+    return np.fromiter(keys, dtype=np.uint64, count=len(keys))
+
+
+def texts_keys(texts: list[str], max_words: int) -> list[np.ndarray]:
+    """:func:`text_keys` of several texts (what a worker process is given to do)."""
+    return [text_keys(t, max_words) for t in texts]
+
+
 def line_key(line: str, max_words: int) -> int | None:
     """The 64-bit hash of a line's normal form, or None for a line that is not counted."""
     words = line.casefold().split()
@@ -104,8 +115,7 @@ class LineCounts:
 
     def keys(self, text: str) -> np.ndarray:
         """The distinct line keys of one text."""
-        keys = set(line_keys(text.split("\n"), self.max_words)) - {None}
-        return np.fromiter(keys, dtype=np.uint64, count=len(keys))
+        return text_keys(text, self.max_words)
 
     def _cells(self, keys: np.ndarray) -> np.ndarray:
         """(depth, len(keys)) column indexes: a multiply-shift hash per row."""
@@ -121,11 +131,16 @@ class LineCounts:
 
     def add_keys(self, keys: np.ndarray) -> None:
         """Count one document holding these (distinct) line keys."""
+        self.add_documents([keys])
+
+    def add_documents(self, keys: list[np.ndarray]) -> None:
+        """Count documents, each holding its array of (distinct) line keys."""
         if self.exact is not None:
             raise ValueError("counts made elsewhere cannot be added to")
-        self.documents += 1
-        if len(keys):
-            cells = self._cells(keys)
+        self.documents += len(keys)
+        every = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
+        if len(every):
+            cells = self._cells(every)
             for row in range(self.depth):
                 np.add.at(self.table[row], cells[row], 1)
 
