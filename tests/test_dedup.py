@@ -10,7 +10,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 from cleaner import DedupConfig, Deduper, Document
 from cleaner.dedup.index import Index
 from cleaner.dedup.lsh import BandIndex
-from cleaner.dedup.minhash import lean, permutations, signatures
+from cleaner.dedup.minhash import band_layout, lean, permutations, signatures
 from cleaner.dedup.shingle import shingle_hash, shingle_hashes, shingles, token_hashes, tokens
 from conftest import SEEDS
 
@@ -68,6 +68,14 @@ def test_band_index_gives_datasketch_lsh_candidates(seed_texts, threshold):
     assert len(found) > 0
     later = set(zip(*(x.tolist() for x in ours.candidates())))
     assert later == {(m, n) for m, n in found if n >= 30}
+
+
+@pytest.mark.parametrize("num_perm", [64, 128, 256])
+def test_band_layout_is_datasketchs(num_perm):
+    from datasketch.lsh import _optimal_param
+
+    for threshold in np.arange(0.05, 1.0, 0.05):
+        assert band_layout(float(threshold), num_perm) == _optimal_param(float(threshold), num_perm, 0.5, 0.5)
 
 
 def test_permutation_parameters_span_the_whole_range():

@@ -156,6 +156,7 @@ class Deduper:
         self.hasher = TokenHasher()
         self.entries: dict[str, _Entry] = {}
         self._doc_pairs: dict[tuple[str, str], float] = {}
+        self._clusters: tuple[int, dict] | None = None  # (pairs they were made from, clusters)
         self._passage_hits: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
 
     # The LSH indexes are made when first used: a Deduper that only sketches (in a worker
@@ -339,16 +340,19 @@ class Deduper:
     def clusters(self) -> dict[str, list[str]]:
         """Clusters of near-duplicate documents (two or more members), by cluster id."""
         self._verify()
-        uf = UnionFind()
-        for a, b in self._doc_pairs:
-            uf.union(a, b)
-        return uf.groups()
+        if self._clusters is None or self._clusters[0] != len(self._doc_pairs):  # pairs are only ever added
+            uf = UnionFind()
+            for a, b in self._doc_pairs:
+                uf.union(a, b)
+            self._clusters = (len(self._doc_pairs), uf.groups())
+        return dict(self._clusters[1])
 
     def kept(self) -> list[str]:
         """The copy kept from each cluster, by the keep policy."""
-        length = {k: len(e.text) for k, e in self.entries.items()}
-        time = {k: e.time for k, e in self.entries.items()}
-        return [choose(members, self.config.keep, length, time) for members in self.clusters().values()]
+        groups = self.clusters().values()
+        length = {k: len(self.entries[k].text) for members in groups for k in members}
+        time = {k: self.entries[k].time for members in groups for k in members}
+        return [choose(members, self.config.keep, length, time) for members in groups]
 
     def dropped(self) -> list[str]:
         kept = set(self.kept())

@@ -70,7 +70,27 @@ def lean(signature: np.ndarray, seed: int = 1):
 
 @lru_cache(maxsize=8)
 def band_layout(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows per band) as datasketch's ``MinHashLSH(threshold, num_perm)`` lays them out."""
-    from datasketch.lsh import _optimal_param  # imports scipy: only where an index is built
+    """(bands, rows per band) as datasketch's ``MinHashLSH(threshold, num_perm)`` lays them out.
 
-    return _optimal_param(threshold, num_perm, 0.5, 0.5)
+    datasketch picks the ``(b, r)`` with ``b * r <= num_perm`` that minimises the
+    false positive plus false negative probability, the integrals of
+    ``1 - (1 - s^r)^b`` over ``[0, threshold]`` and of ``(1 - s^r)^b`` over
+    ``[threshold, 1]``, by scipy's ``quad``. The integrands are smooth, so
+    Gauss-Legendre quadrature gives the same integrals to rounding, for every
+    layout at once and without scipy (a test checks the layouts against datasketch).
+    """
+    nodes, weights = np.polynomial.legendre.leggauss(_QUADRATURE_NODES)
+    b, r = (np.array(x, dtype=np.float64) for x in zip(*((b, r) for b in range(1, num_perm + 1)
+                                                           for r in range(1, num_perm // b + 1))))
+
+    def integral(lo: float, hi: float, f) -> np.ndarray:
+        s = (hi - lo) / 2 * nodes + (hi + lo) / 2
+        return f(s[None, :]) @ weights * (hi - lo) / 2
+
+    fp = integral(0.0, threshold, lambda s: 1 - (1 - s ** r[:, None]) ** b[:, None])
+    fn = integral(threshold, 1.0, lambda s: (1 - s ** r[:, None]) ** b[:, None])
+    best = int(np.argmin(fp * 0.5 + fn * 0.5))  # the first of equal minima, as datasketch's loop keeps
+    return int(b[best]), int(r[best])
+
+
+_QUADRATURE_NODES = 200
