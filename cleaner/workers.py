@@ -39,10 +39,12 @@ def default_jobs() -> int:
 
 
 def _context():
-    """Workers start from a small server process ("forkserver"), not as copies of this one:
-    they hold only what they are sent, not the parent's growing state (the dedup index)."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+    """Workers are forked where the platform can (Linux): they start at once with what the
+    parent has loaded, and a library caller's script needs no ``if __name__ == "__main__"``
+    guard (Python 3.14 makes forkserver the default, which needs one)."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
 
 
 def _init(cleaner: Cleaner, after) -> None:
