@@ -121,11 +121,13 @@ class CleanPool:
 def map_chunks(fn: Callable[[Any], Any], args: Iterable[Any], jobs: int) -> Iterator[Any]:
     """``fn(arg)`` for each arg, in order, on ``jobs`` worker processes (in this process for one).
     ``fn`` must be a module-level function; at most two calls per worker are in flight."""
-    if jobs <= 1:
-        yield from map(fn, args)
+    args = iter(args)
+    head = list(itertools.islice(args, 2))
+    if jobs <= 1 or len(head) < 2:  # one call: no workers to start
+        yield from map(fn, itertools.chain(head, args))
         return
     with ProcessPoolExecutor(jobs, _context(), initializer=_die_with_parent) as executor:
-        for _, result in _in_order(executor, fn, ((None, a) for a in args), 2 * jobs):
+        for _, result in _in_order(executor, fn, ((None, a) for a in itertools.chain(head, args)), 2 * jobs):
             yield result
 
 

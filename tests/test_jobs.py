@@ -61,3 +61,25 @@ def test_run_output_is_identical_for_any_number_of_jobs(cli, tmp_path, seed_text
         got[jobs] = (files, summary)
     assert got[1] == got[2]
     assert got[1][1]["dedup"]["dropped"]  # the numbered copies are near-duplicates: real dedup work
+
+
+def test_a_library_script_without_a_main_guard_runs_on_workers(tmp_path, seed_texts):
+    """A plain script calling the library with jobs=2 works as written (no ``if __name__`` guard)."""
+    import subprocess
+    import sys
+
+    root = corpus(tmp_path, seed_texts)
+    script = tmp_path / "clean_corpus.py"
+    script.write_text(
+        "from cleaner import Cleaner\n"
+        "from cleaner.config import DedupConfig\n"
+        "from cleaner.pipeline import run_corpus\n"
+        f"result = run_corpus([{str(root / 'pages')!r}], {str(tmp_path / 'out')!r}, Cleaner(), DedupConfig(level='document'), jobs=2)\n"
+        "print(result.summary.documents, result.pairs, len(result.dropped))\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    documents, pairs, dropped = map(int, proc.stdout.split())
+    assert documents == 300 and pairs > 0 and dropped > 0
+    assert len(list((tmp_path / "out").rglob("*.txt"))) == 300 - dropped
