@@ -73,7 +73,7 @@ def run_corpus(
         where[key] = target
         view = DocumentView.from_result(key, result)
         if view is not None:
-            views.write(json.dumps(view.__dict__, ensure_ascii=False).encode("utf-8") + b"\n")
+            views.write(f"{json.dumps(key)}\t{view.as_json()}\n".encode())
         batch.append((Document(result.text, id=key, path=doc.path), 0.0, doc.meta.pop("sketch")))
         if len(batch) >= BATCH:
             deduper.add_sketched(batch)
@@ -123,11 +123,13 @@ def run_corpus(
     return RunResult(summary, sum(by_level.values()), dropped, outputs, timings)
 
 
-def _views(spool, dropped: set[str]) -> Iterator[dict]:
+def _views(spool, dropped: set[str]) -> Iterator[str]:
+    """The spooled views (``key<TAB>view JSON`` lines), dropped copies marked; the others as written."""
     spool.seek(0)
     for line in spool:
-        view = json.loads(line)
-        view["dropped"] = view["doc"] in dropped
+        key, view = line.decode("utf-8").rstrip("\n").split("\t", 1)
+        if json.loads(key) in dropped:
+            view = DocumentView(**json.loads(view) | {"dropped": True}).as_json()
         yield view
 
 

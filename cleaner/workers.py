@@ -104,16 +104,15 @@ class CleanPool:
     def map(self, items: Iterable[tuple[Any, Document | None]]) -> Iterator[tuple[Any, Document | None, Result | None]]:
         chunks = _chunks(items)
         head = list(itertools.islice(chunks, 2))
-        if self.jobs == 1 or len(head) < 2:
-            for chunk in itertools.chain(head, chunks):
-                results = iter(_cleaned(self.cleaner, self.after, [d for _, d in chunk if d is not None]))
-                yield from ((p, d, next(results) if d is not None else None) for p, d in chunk)
-            return
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.jobs, _context(), initializer=_init,
-                                                 initargs=(self.cleaner, self.after))
         calls = ((chunk, [d for _, d in chunk if d is not None]) for chunk in itertools.chain(head, chunks))
-        for chunk, results in _in_order(self._executor, _clean_chunk, calls, 2 * self.jobs):
+        if self.jobs == 1 or len(head) < 2:
+            done = ((chunk, _cleaned(self.cleaner, self.after, docs)) for chunk, docs in calls)
+        else:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(self.jobs, _context(), initializer=_init,
+                                                     initargs=(self.cleaner, self.after))
+            done = _in_order(self._executor, _clean_chunk, calls, 2 * self.jobs)
+        for chunk, results in done:
             results = iter(results)
             yield from ((p, d, next(results) if d is not None else None) for p, d in chunk)
 

@@ -251,15 +251,18 @@ class Deduper:
             possible = (small >= c.threshold * large * (1 - 1e-9)) | (large == 0)  # margin for rounding
             left, right = left[possible], right[possible]
         for i, j in _pairs(left, right):
-            a, b = _ordered(keys[i], keys[j])
-            sim = jaccard(entries[a].shingles, entries[b].shingles)
-            if sim >= c.threshold:
-                self._doc_pairs[(a, b)] = sim
+            self._document_hit(keys[i], keys[j], self._doc_pairs)
         keys = self.passage_lsh.keys
         for i, j in _pairs(*self.passage_lsh.candidates()):
             (a, ka), (b, kb) = sorted((keys[i], keys[j]))
             if a != b:
                 self._passage_hit(a, ka, b, kb, self._passage_hits)
+
+    def _document_hit(self, a: str, b: str, doc_pairs: dict) -> None:
+        """Record documents ``a`` and ``b`` if their Jaccard reaches the threshold."""
+        sim = jaccard(self.entries[a].shingles, self.entries[b].shingles)
+        if sim >= self.config.threshold:
+            doc_pairs[_ordered(a, b)] = sim
 
     def _passage_hit(self, a: str, ka: int, b: str, kb: int, passage_hits: dict) -> None:
         """Record passages ``ka`` of ``a`` and ``kb`` of ``b`` (``a < b``) if their containment holds."""
@@ -301,12 +304,10 @@ class Deduper:
         entry = _Entry(_key(doc, len(self.entries)), doc.path, doc.text, 0.0, sketch.shingles, list(sketch.passages))
         probe = Deduper(self.config)
         probe.hasher, probe.entries = self.hasher, {**self.entries, entry.key: entry}
-        c = self.config
         if sketch.signature is not None:
             for other in self.doc_lsh.query(sketch.signature):
-                sim = jaccard(entry.shingles, self.entries[other].shingles)
-                if other != entry.key and sim >= c.threshold:
-                    probe._doc_pairs[_ordered(entry.key, other)] = sim
+                if other != entry.key:
+                    probe._document_hit(entry.key, other, probe._doc_pairs)
             if self.index is not None:
                 self._match_index(entry, sketch.signature, probe._doc_pairs)
         for k, sig in enumerate(sketch.passage_signatures):

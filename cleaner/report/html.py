@@ -46,20 +46,24 @@ class DocumentView:
             rows.append([n, text, r.kind if r else None, r.rule if r else None, r.reason if r else None])
         return cls(key, result.document.path, rows)
 
+    def as_json(self) -> str:
+        return json.dumps(self.__dict__, ensure_ascii=False)
+
 
 def render_html(summary: dict, documents: list[DocumentView], pairs: list[dict], texts: dict[str, str],
                 pairs_total: int | None = None) -> str:
     """The report page. ``texts`` holds the cleaned text of every document in a pair, for the side-by-side
     view; the first :data:`MAX_PAIRS` pairs are shown, of ``pairs_total`` (default: all given)."""
     out = io.BytesIO()
-    write_html(out, summary, (d.__dict__ for d in documents), pairs, texts, pairs_total)
+    write_html(out, summary, (d.as_json() for d in documents), pairs, texts, pairs_total)
     return out.getvalue().decode("utf-8")
 
 
-def write_html(stream, summary: dict, documents: Iterable[dict], pairs: list[dict], texts: dict[str, str],
+def write_html(stream, summary: dict, documents: Iterable[str], pairs: list[dict], texts: dict[str, str],
                pairs_total: int | None = None) -> None:
-    """:func:`render_html` into a binary stream, one document at a time: the page is never
-    held in memory whole, however many documents had removals."""
+    """:func:`render_html` into a binary stream, one document at a time (each given as
+    :meth:`DocumentView.as_json`): the page is never held in memory whole, however many
+    documents had removals."""
     shown = ("documents", "changed", "lines_removed", "bytes_in", "bytes_out", "by_kind", "errors")
     head, tail = (resources.files(__package__) / "template.html").read_text(encoding="utf-8").split("/*DATA*/null")
 
@@ -69,7 +73,7 @@ def write_html(stream, summary: dict, documents: Iterable[dict], pairs: list[dic
     stream.write(head.encode("utf-8"))
     put('{"summary": ' + json.dumps({k: summary.get(k) for k in shown}, ensure_ascii=False) + ', "documents": [')
     for n, doc in enumerate(documents):
-        put((", " if n else "") + json.dumps(doc, ensure_ascii=False))
+        put((", " if n else "") + doc)
     put('], "pairs": ' + json.dumps([_pair_view(p, texts) for p in pairs[:MAX_PAIRS]], ensure_ascii=False))
     put(', "pairs_total": ' + json.dumps(len(pairs) if pairs_total is None else pairs_total) + "}")
     stream.write(tail.encode("utf-8"))

@@ -70,19 +70,19 @@ def paragraphs(lines: list[str], keep: list[bool]) -> list[tuple[int, int]]:
     return spans
 
 
-def _judge(doc: Document, keep: list[bool], min_words: int) -> tuple[list, list[int], list]:
-    """Paragraph spans, their word counts, and (span, words, cosine to the rest) for those long enough to judge.
+def _paragraphs(doc: Document, keep: list[bool]) -> tuple[list, list[list[str]], list[int]]:
+    """Paragraph spans, the kept lines of each, and their word counts."""
+    spans = paragraphs(doc.lines, keep)
+    texts = [[doc.lines[i] for i in range(s, e + 1) if keep[i]] for s, e in spans]
+    return spans, texts, [sum(len(line.split()) for line in t) for t in texts]
+
+
+def _cosines(spans: list, texts: list[list[str]], counts: list[int], min_words: int) -> list:
+    """(span, words, cosine to the rest) for the paragraphs long enough to judge.
 
     The rest's vector is the document total minus the paragraph, so each score
     costs only the paragraph's own vocabulary.
     """
-    spans = paragraphs(doc.lines, keep)
-    texts = [[doc.lines[i] for i in range(s, e + 1) if keep[i]] for s, e in spans]
-    counts = [sum(len(line.split()) for line in t) for t in texts]
-    return spans, counts, _cosines(spans, texts, counts, min_words)
-
-
-def _cosines(spans: list, texts: list[list[str]], counts: list[int], min_words: int) -> list:
     bags = [Counter(content_words(" ".join(t))) for t in texts]
     total, df = Counter(), Counter()
     for bag in bags:
@@ -109,7 +109,7 @@ def _cosines(spans: list, texts: list[list[str]], counts: list[int], min_words: 
 
 def scores(doc: Document, keep: list[bool], min_words: int = 20) -> list[tuple[tuple[int, int], float]]:
     """(paragraph span, cosine to the rest) for every paragraph long enough to judge."""
-    return [(span, score) for span, _, score in _judge(doc, keep, min_words)[2]]
+    return [(span, score) for span, _, score in _cosines(*_paragraphs(doc, keep), min_words)]
 
 
 def strip(
@@ -130,11 +130,9 @@ def strip(
 
 
 def _once(doc: Document, keep: list[bool], threshold: float, min_words: int, min_context: int) -> list[Removal]:
-    spans = paragraphs(doc.lines, keep)
+    spans, texts, counts = _paragraphs(doc, keep)
     if len(spans) < 3:
         return []
-    texts = [[doc.lines[i] for i in range(s, e + 1) if keep[i]] for s, e in spans]
-    counts = [sum(len(line.split()) for line in t) for t in texts]
     total_words = sum(counts)
     # A paragraph needs min_words of its own and min_context around it: shorter texts keep all.
     if total_words < min_words + min_context:
