@@ -7,4 +7,4 @@ from .document import Document, Removal, Result
 from .rules import RuleError
 
 __version__ = "0.1.0"
-__all__ = ["Cleaner", "Config", "DedupConfig", "Deduper", "Document", "Removal", "Result", "RuleError", "clean", "__version__"]
+__all__ = ["Cleaner", "Config", "DedupConfig", "Deduper", "Document", "Removal", "Result", "RuleError", "__version__", "clean"]

@@ -23,7 +23,18 @@ from pathlib import Path
 
 from .clean import Cleaner
 from .document import Document, Result
-from .io import InputError, Source, atomic_writer, decode, dump_record, find_sources, is_jsonl_name, read_jsonl, read_text
+from .io import (
+    InputError,
+    Source,
+    atomic_writer,
+    decode,
+    dump_record,
+    find_sources,
+    is_jsonl_name,
+    parse_record,
+    read_jsonl,
+    read_text,
+)
 from .strip.corpus_lines import LineCounts, texts_keys
 from .workers import CHUNK_DOCS, CleanPool, map_chunks
 
@@ -148,19 +159,21 @@ class CorpusCleaner:
         return self.summary
 
     def count_lines(self, sources: list[Source], counts: LineCounts) -> LineCounts:
-        """The first pass: count lines across every document, the keys worked out on
-        ``jobs`` processes (what cannot be read is reported by the cleaning pass)."""
-        batches = _batched((doc.text for doc in self._documents(sources)), CHUNK_DOCS)
-        for keys in map_chunks(partial(texts_keys, max_words=counts.max_words), batches, self.jobs):
+        """The first pass: count lines across every document, the records parsed and the keys
+        worked out on ``jobs`` processes (what cannot be read is reported by the cleaning pass)."""
+        batches = _batched(self._unparsed(sources), CHUNK_DOCS)
+        work = partial(_line_keys, text_field=self.text_field, max_words=counts.max_words)
+        for keys in map_chunks(work, batches, self.jobs):
             counts.add_documents(keys)
         return counts
 
-    def _documents(self, sources: list[Source]) -> Iterator[Document]:
+    def _unparsed(self, sources: list[Source]) -> Iterator[str | bytes]:
+        """Each document's text, or the JSONL line it is still to be parsed from."""
         for source in sources:
             try:
-                for _, doc in self._source_items(source):
-                    if doc is not None:
-                        yield doc
+                for item, doc in self._source_items(source, parse=False):
+                    if item[0] in ("text", "record"):
+                        yield doc.text if doc is not None else item[2].raw
             except InputError:
                 continue
 
@@ -217,7 +230,7 @@ class CorpusCleaner:
             except InputError as err:
                 yield ("error", source, err), None
 
-    def _source_items(self, source: Source):
+    def _source_items(self, source: Source, parse: bool = True):
         fmt, lines = source.format, None
         if source.is_stdin:
             lines = self._stdin_lines()
@@ -232,7 +245,10 @@ class CorpusCleaner:
             yield ("text", source, None), Document(read_text(source), path=source.path)
             return
         yield ("begin", source, None), None
-        for rec in read_jsonl(source, self.text_field, lines):
+        for rec in read_jsonl(source, self.text_field, lines, parse):
+            if not parse:
+                yield ("record", source, rec), None
+                continue
             if rec.error is not None:
                 yield ("broken", source, rec), None
                 continue
@@ -369,6 +385,20 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
     it = iter(items)
     while batch := list(itertools.islice(it, size)):
         yield batch
+
+
+def _line_keys(items: list[str | bytes], text_field: str, max_words: int) -> list:
+    """The corpus-line keys of each document: a text, or a JSONL line parsed here (a broken
+    record has none; the cleaning pass reports it)."""
+    texts = []
+    for item in items:
+        if isinstance(item, bytes):
+            rec = parse_record("", 0, item, text_field)
+            if rec.error is not None:
+                continue
+            item = rec.data[text_field]
+        texts.append(item)
+    return texts_keys(texts, max_words)
 
 
 def _not_a_link(source: Source) -> Source | InputError:

@@ -160,8 +160,11 @@ def open_binary(source: Source):
     return open(source.path, "rb")
 
 
-def read_jsonl(source: Source, text_field: str = "text", lines: Iterator[bytes] | None = None) -> Iterator[Record]:
-    """Stream records; a broken line comes back with its error, never silently dropped."""
+def read_jsonl(
+    source: Source, text_field: str = "text", lines: Iterator[bytes] | None = None, parse: bool = True
+) -> Iterator[Record]:
+    """Stream records; a broken line comes back with its error, never silently dropped.
+    Without ``parse``, each record is its line alone (:func:`parse_record` it later)."""
     try:
         stream = lines if lines is not None else open_binary(source)
     except OSError as err:
@@ -170,7 +173,7 @@ def read_jsonl(source: Source, text_field: str = "text", lines: Iterator[bytes] 
         for n, raw in enumerate(stream, 1):
             if not raw.strip():
                 continue
-            yield _parse_record(source.path, n, raw, text_field)
+            yield parse_record(source.path, n, raw, text_field) if parse else Record(n, raw)
     except (OSError, EOFError, gzip.BadGzipFile) as err:
         raise InputError(source.path, f"cannot read: {err}") from None
     finally:
@@ -178,7 +181,7 @@ def read_jsonl(source: Source, text_field: str = "text", lines: Iterator[bytes] 
             stream.close()
 
 
-def _parse_record(path: str, n: int, raw: bytes, text_field: str) -> Record:
+def parse_record(path: str, n: int, raw: bytes, text_field: str) -> Record:
     try:
         data = json.loads(decode(raw, path))
     except InputError as err:

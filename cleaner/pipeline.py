@@ -10,6 +10,7 @@ copies are taken out of OUT at the end (atomically, file by file).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -28,6 +29,7 @@ from .document import Document, Result
 from .io import InputError, Source, atomic_writer, dump_record, open_binary
 from .report import DocumentView, write_html
 from .report.html import MAX_PAIRS
+from .workers import Pool
 
 BATCH = 256
 
@@ -58,6 +60,14 @@ def run_corpus(
     out = Path(out_dir)
     check_output_dir(paths, out)
     out.mkdir(parents=True, exist_ok=True)
+    # Processes that align the pairs at the end, started now while this one is small.
+    with Pool(jobs) if jobs > 1 else contextlib.nullcontext() as aligners:
+        return _run(paths, out, cleaner, dedup, glob, fmt, text_field, id_field, on_error, on_warning, on_document,
+                    jobs, aligners)
+
+
+def _run(paths, out, cleaner, dedup, glob, fmt, text_field, id_field, on_error, on_warning, on_document, jobs,
+         aligners) -> RunResult:
     deduper = Deduper(dedup or DedupConfig())
     # What the report shows of each document, spooled to disk; closed once the report is written.
     views = tempfile.TemporaryFile()  # noqa: SIM115
@@ -97,7 +107,7 @@ def run_corpus(
     by_level: dict[str, int] = defaultdict(int)
     shown: list[dict] = []
     with atomic_writer(outputs["duplicates.jsonl"], compress=False) as f:
-        for pair in deduper.iter_pairs():
+        for pair in deduper.iter_pairs(aligners):
             record = pair.as_dict()
             f.write(dump_record(record))
             by_level[pair.level] += 1

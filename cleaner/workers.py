@@ -10,6 +10,7 @@ cleaned in this process: no workers are started for it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import itertools
 import multiprocessing
@@ -117,16 +118,39 @@ class CleanPool:
             yield from ((p, d, next(results) if d is not None else None) for p, d in chunk)
 
 
-def map_chunks(fn: Callable[[Any], Any], args: Iterable[Any], jobs: int) -> Iterator[Any]:
-    """``fn(arg)`` for each arg, in order, on ``jobs`` worker processes (in this process for one).
-    ``fn`` must be a module-level function; at most two calls per worker are in flight."""
+class Pool:
+    """``jobs`` worker processes started now, for :func:`map_chunks` calls later.
+
+    Forked while this process is still small, they stay small: a pool forked at
+    the end of a long run would start as large as the run has grown (and each
+    worker of the cleaning pool keeps the peak it reached while cleaning).
+    """
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.executor = ProcessPoolExecutor(jobs, _context(), initializer=_die_with_parent)
+        for future in [self.executor.submit(os.getpid) for _ in range(jobs)]:
+            future.result()
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def map_chunks(fn: Callable[[Any], Any], args: Iterable[Any], jobs: int = 1, pool: Pool | None = None) -> Iterator[Any]:
+    """``fn(arg)`` for each arg, in order, on ``pool`` or on ``jobs`` worker processes started
+    for this call (in this process for one job, or one call). ``fn`` must be a module-level
+    function; at most two calls per worker are in flight."""
     args = iter(args)
     head = list(itertools.islice(args, 2))
-    if jobs <= 1 or len(head) < 2:  # one call: no workers to start
+    if len(head) < 2 or (pool is None and jobs <= 1):  # one call: no workers to start
         yield from map(fn, itertools.chain(head, args))
         return
-    with ProcessPoolExecutor(jobs, _context(), initializer=_die_with_parent) as executor:
-        for _, result in _in_order(executor, fn, ((None, a) for a in itertools.chain(head, args)), 2 * jobs):
+    with contextlib.nullcontext(pool) if pool is not None else Pool(jobs) as workers:
+        calls = ((None, a) for a in itertools.chain(head, args))
+        for _, result in _in_order(workers.executor, fn, calls, 2 * workers.jobs):
             yield result
 
 

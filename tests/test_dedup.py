@@ -254,3 +254,18 @@ def test_cli_dedup_bad_inputs(cli, tmp_path):
     result = cli("dedup", good, tmp_path / "missing.txt")
     assert result.exit_code == 1 and "missing.txt: no such file or folder" in result.stderr
     assert cli("dedup", good, "--threshold", "1.5").exit_code == 2
+
+
+def test_token_offsets_are_the_regex_matches(seed_texts):
+    """The ASCII fast path (word-character edges) gives what ``\\w+`` matching gives, on every seed
+    and on text of every ASCII character."""
+    import re
+
+    from cleaner.dedup.shingle import tokens_with_offsets
+
+    every_ascii = "".join(chr(c) for c in range(128)) * 2
+    for text in [*seed_texts.values(), every_ascii, "_under_score_ 2019-07-03 U.S. (Reuters)", "", "  "]:
+        toks, offsets = tokens_with_offsets(text)
+        matches = list(re.finditer(r"\w+", text))
+        assert toks == [m.group().casefold() for m in matches]
+        assert offsets.tolist() == [list(m.span()) for m in matches]

@@ -83,3 +83,22 @@ def test_a_library_script_without_a_main_guard_runs_on_workers(tmp_path, seed_te
     documents, pairs, dropped = map(int, proc.stdout.split())
     assert documents == 300 and pairs > 0 and dropped > 0
     assert len(list((tmp_path / "out").rglob("*.txt"))) == 300 - dropped
+
+
+def test_pairs_aligned_on_a_pool_are_the_pairs_aligned_here(seed_texts):
+    """Document pairs aligned in worker processes, batch by batch: the same pairs, in the same order."""
+    from cleaner import DedupConfig, Deduper
+    from cleaner.dedup.deduper import ALIGN_BATCH
+    from cleaner.workers import Pool
+
+    deduper = Deduper(DedupConfig(level="document"))
+    texts = list(seed_texts.values())
+    for n in range(120):  # every copy of a seed pairs with every other: 5 x C(24, 2) = 1380 pairs
+        text = texts[n % 5] + f"\n\n#{n:03d}"
+        deduper.add(Document(text, id=f"d{n:03d}", path=f"d{n:03d}.txt"))
+    here = deduper.pairs()
+    with Pool(2) as pool:
+        there = list(deduper.iter_pairs(pool))
+    assert len(here) > 3 * ALIGN_BATCH
+    assert there == here
+    assert all("#" not in p.text for p in here)  # the shared span, not the whole texts

@@ -20,6 +20,7 @@ into one span.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -30,6 +31,7 @@ import numpy as np
 
 from ..config import DedupConfig
 from ..document import Document
+from ..workers import map_chunks
 from . import passages as passages_mod
 from .align import shared_span
 from .clusters import UnionFind, choose
@@ -37,6 +39,9 @@ from .index import Index
 from .lsh import BandIndex
 from .minhash import signatures
 from .shingle import TokenHasher, shingle_hashes, tokens, tokens_with_offsets
+
+ALIGN_BATCH = 256  # document pairs aligned per call
+_NO_SHINGLES = np.empty(0, dtype=np.uint64)
 
 
 @dataclass(frozen=True)
@@ -321,14 +326,21 @@ class Deduper:
         """Every verified pair, documents first, in a stable order, with cluster ids."""
         return list(self.iter_pairs())
 
-    def iter_pairs(self) -> Iterator[Pair]:
+    def iter_pairs(self, pool=None) -> Iterator[Pair]:
         """:meth:`pairs` one at a time: document pairs are aligned as they are yielded, so a
-        corpus with a million pairs can be written out without holding them."""
+        corpus with a million pairs can be written out without holding them. With ``pool``
+        (a :class:`cleaner.workers.Pool`) the document pairs are
+        aligned there, in batches, and come back in the same order."""
         groups = self.clusters()
         doc_cluster = {m: root for root, members in groups.items() for m in members}
         del groups
-        for (a, b), sim in sorted(self._doc_pairs.items()):
-            yield _with_cluster(self._document_pair(a, b, sim), doc_cluster[a])
+        entries, c = self.entries, self.config
+        batches, mine = itertools.tee(_batched(sorted(self._doc_pairs.items()), ALIGN_BATCH))
+        tasks = ((c.min_block, c.max_gap, self._texts(batch), [ab for ab, _ in batch]) for batch in batches)
+        for batch, shared in zip(mine, map_chunks(_align_documents, tasks, pool=pool)):
+            for ((a, b), sim), (a_lines, a_chars, b_lines, b_chars) in zip(batch, shared):
+                side_a, side_b = Side(a, entries[a].path, a_lines, a_chars), Side(b, entries[b].path, b_lines, b_chars)
+                yield Pair("document", sim, side_a, side_b, entries[a].text[a_chars[0] : a_chars[1]], doc_cluster[a])
         passage_uf = UnionFind()
         found = []
         for (a, b), hits in sorted(self._passage_hits.items()):
@@ -337,6 +349,11 @@ class Deduper:
                 found.append(pair)
         for pair in found:
             yield _with_cluster(pair, "p:" + passage_uf.find(pair.a.doc))
+
+    def _texts(self, batch: list[tuple]) -> dict[str, tuple[str | None, str]]:
+        """The path and text of each document in a batch of pairs (what aligning them needs)."""
+        entries = self.entries
+        return {k: (entries[k].path, entries[k].text) for ab, _ in batch for k in ab}
 
     def clusters(self) -> dict[str, list[str]]:
         """Clusters of near-duplicate documents (two or more members), by cluster id."""
@@ -360,23 +377,6 @@ class Deduper:
         return sorted(m for members in self.clusters().values() for m in members if m not in kept)
 
     # -- spans ------------------------------------------------------------------
-
-    def _side(self, entry: _Entry, t0: int, t1: int) -> Side:
-        c0, c1 = int(entry.offsets[t0, 0]), int(entry.offsets[t1 - 1, 1])
-        return Side(entry.key, entry.path, (entry.line_of(c0), entry.line_of(c1 - 1)), (c0, c1))
-
-    def _document_pair(self, a: str, b: str, sim: float) -> Pair:
-        ea, eb = self.entries[a], self.entries[b]
-        span = shared_span(ea.tokens, eb.tokens, self.config.min_block, self.config.max_gap)
-        if span is None:  # identical shingle sets, no aligned block (very short texts): whole texts
-            span = ((0, len(ea.tokens)), (0, len(eb.tokens)), 0)
-        (a0, a1), (b0, b1), _ = span
-        if a1 <= a0 or b1 <= b0:
-            side_a = Side(a, ea.path, (1, max(1, ea.line_of(len(ea.text)))), (0, len(ea.text)))
-            side_b = Side(b, eb.path, (1, max(1, eb.line_of(len(eb.text)))), (0, len(eb.text)))
-            return Pair("document", sim, side_a, side_b, ea.text)
-        side_a = self._side(ea, a0, a1)
-        return Pair("document", sim, side_a, self._side(eb, b0, b1), ea.text[side_a.chars[0] : side_a.chars[1]])
 
     def _passage_pairs(self, a: str, b: str, hits) -> list[Pair]:
         """Align each verified passage pair, then merge spans that overlap on both sides."""
@@ -403,9 +403,47 @@ class Deduper:
                 merged.append(list(s))
         out = []
         for a0, a1, b0, b1, score in merged:
-            side_a, side_b = self._side(ea, a0, a1), self._side(eb, b0, b1)
+            side_a, side_b = _side(ea, a0, a1), _side(eb, b0, b1)
             out.append(Pair("passage", score, side_a, side_b, ea.text[side_a.chars[0] : side_a.chars[1]]))
         return out
+
+
+def _align_documents(task: tuple) -> list[tuple]:
+    """Where each of a batch of document pairs ``(a, b)`` is shared: ``(lines, chars)`` on
+    each side, given the documents' paths and texts (worked out in a worker process, or here)."""
+    min_block, max_gap, texts, batch = task
+    entries = {k: _Entry(k, path, text, 0.0, _NO_SHINGLES) for k, (path, text) in texts.items()}
+    return [_shared(entries[a], entries[b], min_block, max_gap) for a, b in batch]
+
+
+def _shared(ea: _Entry, eb: _Entry, min_block: int, max_gap: int) -> tuple:
+    span = shared_span(ea.tokens, eb.tokens, min_block, max_gap)
+    if span is None:  # identical shingle sets, no aligned block (very short texts): whole texts
+        span = ((0, len(ea.tokens)), (0, len(eb.tokens)), 0)
+    (a0, a1), (b0, b1), _ = span
+    if a1 <= a0 or b1 <= b0:
+        return _whole(ea) + _whole(eb)
+    return _where(ea, a0, a1) + _where(eb, b0, b1)
+
+
+def _whole(entry: _Entry) -> tuple[tuple[int, int], tuple[int, int]]:
+    return (1, max(1, entry.line_of(len(entry.text)))), (0, len(entry.text))
+
+
+def _where(entry: _Entry, t0: int, t1: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The lines and characters of tokens ``t0``..``t1`` (end exclusive)."""
+    c0, c1 = int(entry.offsets[t0, 0]), int(entry.offsets[t1 - 1, 1])
+    return (entry.line_of(c0), entry.line_of(c1 - 1)), (c0, c1)
+
+
+def _side(entry: _Entry, t0: int, t1: int) -> Side:
+    return Side(entry.key, entry.path, *_where(entry, t0, t1))
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
 
 
 @lru_cache(maxsize=1024)

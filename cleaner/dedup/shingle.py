@@ -24,6 +24,7 @@ from hashlib import blake2b
 import numpy as np
 
 WORD = re.compile(r"\w+")
+_ASCII_WORD = np.array([chr(c).isalnum() or chr(c) == "_" for c in range(128)])
 MASK64 = (1 << 64) - 1
 # Fixed odd 64-bit multipliers, one per position in a shingle (up to 32 tokens).
 _MULTIPLIERS = np.random.RandomState(0x5EED).randint(0, 1 << 63, 32, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
@@ -43,15 +44,14 @@ def tokens(text: str) -> list[str]:
 
 def tokens_with_offsets(text: str) -> tuple[list[str], np.ndarray]:
     """Tokens and their (start, end) character offsets in ``text``."""
+    if text.isascii():  # ASCII word characters are [0-9A-Za-z_]: the offsets are where that changes
+        word = _ASCII_WORD[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+        edges = np.flatnonzero(np.diff(word, prepend=False, append=False))
+        return WORD.findall(text.lower()), edges.reshape(-1, 2)
     toks, spans = [], []
-    if text.isascii():
-        for m in WORD.finditer(text.lower()):
-            toks.append(m.group())
-            spans.append(m.span())
-    else:
-        for m in WORD.finditer(text):
-            toks.append(norm_token(m.group()))
-            spans.append(m.span())
+    for m in WORD.finditer(text):
+        toks.append(norm_token(m.group()))
+        spans.append(m.span())
     return toks, np.array(spans, dtype=np.int64).reshape(-1, 2)
 
 

@@ -7,8 +7,8 @@ of hanging (see :mod:`cleaner.rules`).
 
 from __future__ import annotations
 
-from ..document import Document, Removal
 from ..config import Config
+from ..document import Document, Removal
 from ..rules import RuleError, RuleSet, Timeout, time_budget
 
 
