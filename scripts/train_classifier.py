@@ -11,11 +11,15 @@
 3. Cross-validation, folds grouped: stage one, a logistic model over each
    line's signals (cleaner.strip.classifier.features); stage two, a logistic
    model over the out-of-fold stage-one scores of the line and its neighbours.
+   Both are fitted twice: on the training pages, then on the training pages
+   plus the same pages reduced to the lines the first fit keeps, because the
+   cleaner scores a page again once lines are gone (to a fixed point), and a
+   model that has only seen whole pages erodes content round after round.
    Each fold's held-out pages are cleaned by the whole cleaner (rules, then
    the classifier with that fold's weights, to its fixed point) and scored by
    the benchmark's rule (word P/R/F1 per page, macro; snippet rates). The
    threshold with the best cross-validated F1 is written with the weights.
-4. Refit on all pages and write the weights as plain numbers, with the
+4. Refit on all pages the same way and write the weights as plain numbers, with the
    cross-validated scores in the file's header.
 """
 
@@ -30,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -122,6 +127,88 @@ def line_weights(words: np.ndarray, doc: np.ndarray) -> np.ndarray:
     return words / np.bincount(doc, weights=words)[doc] * 1000
 
 
+@dataclass
+class Lines:
+    """The joined lines of some pages (whole, or reduced to the lines a model kept): features,
+    labels, weights, and the page each line is from."""
+
+    X: np.ndarray
+    y: np.ndarray
+    labelled: np.ndarray
+    weight: np.ndarray
+    page: np.ndarray  # index into the list of all pages
+    doc: np.ndarray  # index into this set's pages
+
+
+def lines_of(texts: list[str], labels: list[tuple[np.ndarray, np.ndarray]], pages: np.ndarray) -> Lines:
+    """Features of the joined (unwrapped) lines; a joined line's label pools its lines' tokens."""
+    table, group = classifier.merge_wrapped(classifier.line_table(texts))
+    X, rows = classifier.features(table)
+    doc = table.doc[rows]
+    matched = np.bincount(group, weights=np.concatenate([m for m, _ in labels]))[rows]
+    total = np.bincount(group, weights=np.concatenate([t for _, t in labels]))[rows]
+    y = (matched >= 0.5 * np.maximum(total, 1)).astype(int)
+    return Lines(X, y, total > 0, line_weights(np.expm1(X[:, 0]), doc), pages[doc], doc)
+
+
+def stack(sets: list[Lines]) -> Lines:
+    offsets = np.cumsum([0] + [s.doc.max() + 1 if len(s.doc) else 0 for s in sets])[:-1]
+    return Lines(*(np.concatenate([getattr(s, f) for s in sets]) for f in ("X", "y", "labelled", "weight", "page")),
+                 np.concatenate([s.doc + o for s, o in zip(sets, offsets)]))
+
+
+def fit_stages(lines: Lines, groups: np.ndarray) -> tuple:
+    """Stage one on the labelled lines; stage two on the smoothing features of stage one's
+    scores from an inner split by page group, so it learns from scores as noisy as the
+    ones it will see."""
+    X, y, w, lab, page = lines.X, lines.y, lines.weight, lines.labelled, lines.page
+    stage1 = fit(X[lab], y[lab], w[lab])
+    inner = np.zeros(len(X))
+    pages = np.unique(page)
+    for itrain, itest in GroupKFold(n_splits=3).split(pages, groups=groups[pages]):
+        a = np.isin(page, pages[itrain]) & lab
+        b = np.isin(page, pages[itest])
+        inner[b] = logit(fit(X[a], y[a], w[a]), X[b])
+    S = classifier.smoothing_features(inner, X[:, 0], lines.doc)
+    return stage1, fit(S[lab], y[lab], w[lab])
+
+
+def kept_lines(texts: list[str], stages: tuple, threshold: float) -> list[np.ndarray]:
+    """The lines of each text the two stages keep (blank lines included)."""
+    stage1, stage2 = stages
+    table, group = classifier.merge_wrapped(classifier.line_table(texts))
+    X, rows = classifier.features(table)
+    score = np.full(len(table.doc), np.inf)
+    if len(rows):
+        z = logit(stage1, X)
+        score[rows] = logit(stage2, classifier.smoothing_features(z, X[:, 0], table.doc[rows]))
+    keep = ~(score[group] < np.log(threshold / (1 - threshold)))  # score < threshold, as a logit
+    out, at = [], 0
+    for text in texts:
+        n = text.count("\n") + 1
+        out.append(np.flatnonzero(keep[at : at + n]))
+        at += n
+    return out
+
+
+def fit_with_reduced(texts, labels, pages: np.ndarray, whole: Lines, groups: np.ndarray) -> tuple:
+    """Fit on the pages, then again on the pages and the same pages reduced to the lines the
+    first fit keeps. The cleaner scores a page again after removing lines (to a fixed point);
+    a model that has seen reduced pages keeps judging them as it judged the whole page,
+    instead of eroding content round after round."""
+    stages = fit_stages(whole, groups)
+    reduced_texts, reduced_labels = [], []
+    for i, keep in zip(pages, kept_lines([texts[i] for i in pages], stages, REDUCE_AT)):
+        lines, (m, t) = texts[i].split("\n"), labels[i]
+        if len(keep):
+            reduced_texts.append("\n".join(lines[j] for j in keep))
+            reduced_labels.append((m[keep], t[keep]))
+        else:  # nothing kept: an empty page, one empty line
+            reduced_texts.append("")
+            reduced_labels.append((np.zeros(1), np.zeros(1)))
+    return fit_stages(stack([whole, lines_of(reduced_texts, reduced_labels, pages)]), groups)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -137,35 +224,12 @@ def main() -> None:
     print(f"{len(pages)} pages, {len(set(groups))} template groups, labels in {time.perf_counter() - start:.0f} s")
 
     texts = [p["text"] for p in pages]
-    # Features of the joined (unwrapped) lines; a joined line's label pools its lines' tokens.
-    table, group = classifier.merge_wrapped(classifier.line_table(texts))
-    X, rows = classifier.features(table)
-    doc = table.doc[rows]
-    matched = np.bincount(group, weights=np.concatenate([m for m, _ in labels]))[rows]
-    total = np.bincount(group, weights=np.concatenate([t for _, t in labels]))[rows]
-    labelled = total > 0
-    y = (matched >= 0.5 * np.maximum(total, 1)).astype(int)
-    page_of_row = doc
-    lw = X[:, 0]
-    weight = line_weights(np.expm1(lw), doc)
-
     folds = list(GroupKFold(n_splits=args.folds).split(np.arange(len(pages)), groups=groups))
     cleaned = {t: [None] * len(pages) for t in THRESHOLDS}
     with tempfile.TemporaryDirectory() as tmp:
         for k, (train, test) in enumerate(folds):
-            tr = np.isin(page_of_row, train) & labelled
-            # Stage one's training scores for stage two come from an inner split, so
-            # stage two learns from scores as noisy as the ones it will see.
-            inner = np.zeros(len(X))
-            for itrain, itest in GroupKFold(n_splits=3).split(train, groups=groups[train]):
-                a = np.isin(page_of_row, train[itrain]) & labelled
-                b = np.isin(page_of_row, train[itest])
-                inner[b] = logit(fit(X[a], y[a], weight[a]), X[b])
-            stage1 = fit(X[tr], y[tr], weight[tr])
-            trs = np.isin(page_of_row, train)
-            S_train = classifier.smoothing_features(inner[trs], lw[trs], doc[trs])
-            lab = labelled[trs]
-            stage2 = fit(S_train[lab], y[trs][lab], weight[trs][lab])
+            whole = lines_of([texts[i] for i in train], [labels[i] for i in train], train)
+            stage1, stage2 = fit_with_reduced(texts, labels, train, whole, groups)
             # The held-out pages go through the whole cleaner with this fold's weights.
             path = Path(tmp) / f"fold{k}.toml"
             write_model(stage1, stage2, 0.5, [], len(train), args.folds, path)
@@ -180,7 +244,7 @@ def main() -> None:
         table[threshold] = s = score(pages, cleaned[threshold])
         print(
             f"threshold {threshold}: P {s['all'][0]:.3f} R {s['all'][1]:.3f} F1 {s['all'][2]:.3f} "
-            f"with {s['all'][3]:.3f} without {s['all'][4]:.3f} article F1 {s['article'][2]:.3f}"
+            f"with {s['all'][3]:.4f} without {s['all'][4]:.4f} article F1 {s['article'][2]:.4f}"
         )
     # The threshold with the best cross-validated F1; its table goes in the file.
     best = max(THRESHOLDS, key=lambda t: table[t]["all"][2])
@@ -193,19 +257,14 @@ def main() -> None:
     if args.dry_run:
         return
 
-    # Refit on every page: stage one on all lines, stage two on stage one's out-of-fold scores.
-    oof1 = np.zeros(len(X))
-    for train, test in folds:
-        a = np.isin(page_of_row, train) & labelled
-        b = np.isin(page_of_row, test)
-        oof1[b] = logit(fit(X[a], y[a], weight[a]), X[b])
-    stage1 = fit(X[labelled], y[labelled], weight[labelled])
-    S = classifier.smoothing_features(oof1, lw, doc)
-    stage2 = fit(S[labelled], y[labelled], weight[labelled])
+    # Refit on every page, the same way as in each fold.
+    everything = np.arange(len(pages))
+    stage1, stage2 = fit_with_reduced(texts, labels, everything, lines_of(texts, labels, everything), groups)
     write_model(stage1, stage2, best, lines, len(pages), args.folds)
     print(f"wrote {OUT}")
 
 
+REDUCE_AT = 0.3  # the threshold at which training pages are reduced
 THRESHOLDS = (0.2, 0.3, 0.4)
 
 
