@@ -36,7 +36,7 @@ from .io import (
     read_text,
 )
 from .strip.corpus_lines import LineCounts, texts_keys
-from .workers import CHUNK_DOCS, CleanPool, map_chunks
+from .workers import CHUNK_DOCS, CleanPool, batched, map_chunks
 
 
 def contract_field(result: Result) -> dict:
@@ -161,7 +161,7 @@ class CorpusCleaner:
     def count_lines(self, sources: list[Source], counts: LineCounts) -> LineCounts:
         """The first pass: count lines across every document, the records parsed and the keys
         worked out on ``jobs`` processes (what cannot be read is reported by the cleaning pass)."""
-        batches = _batched(self._unparsed(sources), CHUNK_DOCS)
+        batches = batched(self._unparsed(sources), CHUNK_DOCS)
         work = partial(_line_keys, text_field=self.text_field, max_words=counts.max_words)
         for keys in map_chunks(work, batches, self.jobs):
             counts.add_documents(keys)
@@ -379,12 +379,6 @@ class _Unchanged(Exception):
 class _Discard:
     def write(self, data: bytes) -> int:
         return len(data)
-
-
-def _batched(items: Iterable, size: int) -> Iterator[list]:
-    it = iter(items)
-    while batch := list(itertools.islice(it, size)):
-        yield batch
 
 
 def _line_keys(items: list[str | bytes], text_field: str, max_words: int) -> list:

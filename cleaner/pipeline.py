@@ -62,75 +62,69 @@ def run_corpus(
     out.mkdir(parents=True, exist_ok=True)
     # Processes that align the pairs at the end, started now while this one is small.
     with Pool(jobs) if jobs > 1 else contextlib.nullcontext() as aligners:
-        return _run(paths, out, cleaner, dedup, glob, fmt, text_field, id_field, on_error, on_warning, on_document,
-                    jobs, aligners)
+        deduper = Deduper(dedup or DedupConfig())
+        # What the report shows of each document, spooled to disk; closed once the report is written.
+        views = tempfile.TemporaryFile()  # noqa: SIM115
+        where: dict[str, tuple[str | None, int | None]] = {}
+        batch: list[Document] = []
+        started = time.perf_counter()
 
+        def collect(source: Source, result: Result, target: tuple[str | None, int | None]) -> None:
+            doc = result.document
+            key = doc.meta.get("key", doc.path)  # the record id, else path:line; a text file by its path
+            if key in where:  # a repeated record id: name it by place instead
+                key = f"{doc.path}:{doc.meta['line']}"
+            where[key] = target
+            view = DocumentView.from_result(key, result)
+            if view is not None:
+                views.write(f"{json.dumps(key)}\t{view.as_json()}\n".encode())
+            batch.append((Document(result.text, id=key, path=doc.path), 0.0, doc.meta.pop("sketch")))
+            if len(batch) >= BATCH:
+                deduper.add_sketched(batch)
+                batch.clear()
+            if on_document:
+                on_document(source, result)
 
-def _run(paths, out, cleaner, dedup, glob, fmt, text_field, id_field, on_error, on_warning, on_document, jobs,
-         aligners) -> RunResult:
-    deduper = Deduper(dedup or DedupConfig())
-    # What the report shows of each document, spooled to disk; closed once the report is written.
-    views = tempfile.TemporaryFile()  # noqa: SIM115
-    where: dict[str, tuple[str | None, int | None]] = {}
-    batch: list[Document] = []
-    started = time.perf_counter()
+        job = CorpusCleaner(
+            cleaner, Output("folder", str(out)), text_field=text_field, id_field=id_field,
+            on_result=collect, on_error=on_error, on_warning=on_warning, jobs=jobs, after=Sketcher(deduper.config),
+        )
+        summary = job.run(paths, glob=glob, fmt=fmt)
+        deduper.add_sketched(batch)
+        cleaned = time.perf_counter()
+        dropped = deduper.dropped()
+        _remove_dropped(dropped, where, id_field)
+        where.clear()
 
-    def collect(source: Source, result: Result, target: tuple[str | None, int | None]) -> None:
-        doc = result.document
-        key = doc.meta.get("key", doc.path)  # the record id, else path:line; a text file by its path
-        if key in where:  # a repeated record id: name it by place instead
-            key = f"{doc.path}:{doc.meta['line']}"
-        where[key] = target
-        view = DocumentView.from_result(key, result)
-        if view is not None:
-            views.write(f"{json.dumps(key)}\t{view.as_json()}\n".encode())
-        batch.append((Document(result.text, id=key, path=doc.path), 0.0, doc.meta.pop("sketch")))
-        if len(batch) >= BATCH:
-            deduper.add_sketched(batch)
-            batch.clear()
-        if on_document:
-            on_document(source, result)
-
-    job = CorpusCleaner(
-        cleaner, Output("folder", str(out)), text_field=text_field, id_field=id_field,
-        on_result=collect, on_error=on_error, on_warning=on_warning, jobs=jobs, after=Sketcher(deduper.config),
-    )
-    summary = job.run(paths, glob=glob, fmt=fmt)
-    deduper.add_sketched(batch)
-    cleaned = time.perf_counter()
-    dropped = deduper.dropped()
-    _remove_dropped(dropped, where, id_field)
-    where.clear()
-
-    # Pairs are aligned and written one at a time; the report keeps the first MAX_PAIRS.
-    outputs = {name: str(out / name) for name in ("duplicates.jsonl", "summary.json", "report.html")}
-    by_level: dict[str, int] = defaultdict(int)
-    shown: list[dict] = []
-    with atomic_writer(outputs["duplicates.jsonl"], compress=False) as f:
-        for pair in deduper.iter_pairs(aligners):
-            record = pair.as_dict()
-            f.write(dump_record(record))
-            by_level[pair.level] += 1
-            if len(shown) < MAX_PAIRS:
-                shown.append(record)
-    deduped = time.perf_counter()
-    timings = {"clean_seconds": round(cleaned - started, 3), "dedup_seconds": round(deduped - cleaned, 3)}
-    data = summary.as_dict() | {
-        "dedup": {
-            "pairs": dict(sorted(by_level.items())),
-            "clusters": len(deduper.clusters()),
-            "dropped": dropped,
-            "kept": deduper.kept(),
-        },
-        "timings": timings,
-    }
-    with atomic_writer(outputs["summary.json"], compress=False) as f:
-        f.write(json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
-    texts = {k: deduper.entries[k].text for p in shown for k in (p["a"]["doc"], p["b"]["doc"])}
-    with views, atomic_writer(outputs["report.html"], compress=False) as f:
-        write_html(f, data, _views(views, set(dropped)), shown, texts, pairs_total=sum(by_level.values()))
-    timings["report_seconds"] = round(time.perf_counter() - deduped, 3)
-    return RunResult(summary, sum(by_level.values()), dropped, outputs, timings)
+        # Pairs are aligned and written one at a time; the report keeps the first MAX_PAIRS.
+        outputs = {name: str(out / name) for name in ("duplicates.jsonl", "summary.json", "report.html")}
+        by_level: dict[str, int] = defaultdict(int)
+        shown: list[dict] = []
+        with atomic_writer(outputs["duplicates.jsonl"], compress=False) as f:
+            for pair in deduper.iter_pairs(aligners):
+                record = pair.as_dict()
+                f.write(dump_record(record))
+                by_level[pair.level] += 1
+                if len(shown) < MAX_PAIRS:
+                    shown.append(record)
+        deduped = time.perf_counter()
+        timings = {"clean_seconds": round(cleaned - started, 3), "dedup_seconds": round(deduped - cleaned, 3)}
+        data = summary.as_dict() | {
+            "dedup": {
+                "pairs": dict(sorted(by_level.items())),
+                "clusters": len(deduper.clusters()),
+                "dropped": dropped,
+                "kept": deduper.kept(),
+            },
+            "timings": timings,
+        }
+        with atomic_writer(outputs["summary.json"], compress=False) as f:
+            f.write(json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+        texts = {k: deduper.entries[k].text for p in shown for k in (p["a"]["doc"], p["b"]["doc"])}
+        with views, atomic_writer(outputs["report.html"], compress=False) as f:
+            write_html(f, data, _views(views, set(dropped)), shown, texts, pairs_total=sum(by_level.values()))
+        timings["report_seconds"] = round(time.perf_counter() - deduped, 3)
+        return RunResult(summary, sum(by_level.values()), dropped, outputs, timings)
 
 
 def _views(spool, dropped: set[str]) -> Iterator[str]:

@@ -167,6 +167,13 @@ def _in_order(executor, fn, calls: Iterable[tuple[Any, Any]], window: int) -> It
         yield payload, future.result()
 
 
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of ``size`` items (the last may be shorter)."""
+    it = iter(items)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
+
+
 def _chunks(items: Iterable[tuple[Any, Document | None]]) -> Iterator[list]:
     chunk, docs, size = [], 0, 0
     for payload, doc in items:

@@ -31,7 +31,7 @@ import numpy as np
 
 from ..config import DedupConfig
 from ..document import Document
-from ..workers import map_chunks
+from ..workers import Pool, batched, map_chunks
 from . import passages as passages_mod
 from .align import shared_span
 from .clusters import UnionFind, choose
@@ -326,16 +326,15 @@ class Deduper:
         """Every verified pair, documents first, in a stable order, with cluster ids."""
         return list(self.iter_pairs())
 
-    def iter_pairs(self, pool=None) -> Iterator[Pair]:
+    def iter_pairs(self, pool: Pool | None = None) -> Iterator[Pair]:
         """:meth:`pairs` one at a time: document pairs are aligned as they are yielded, so a
         corpus with a million pairs can be written out without holding them. With ``pool``
-        (a :class:`cleaner.workers.Pool`) the document pairs are
-        aligned there, in batches, and come back in the same order."""
+        the document pairs are aligned there, in batches, and come back in the same order."""
         groups = self.clusters()
         doc_cluster = {m: root for root, members in groups.items() for m in members}
         del groups
         entries, c = self.entries, self.config
-        batches, mine = itertools.tee(_batched(sorted(self._doc_pairs.items()), ALIGN_BATCH))
+        batches, mine = itertools.tee(batched(sorted(self._doc_pairs.items()), ALIGN_BATCH))
         tasks = ((c.min_block, c.max_gap, self._texts(batch), [ab for ab, _ in batch]) for batch in batches)
         for batch, shared in zip(mine, map_chunks(_align_documents, tasks, pool=pool)):
             for ((a, b), sim), (a_lines, a_chars, b_lines, b_chars) in zip(batch, shared):
@@ -438,12 +437,6 @@ def _where(entry: _Entry, t0: int, t1: int) -> tuple[tuple[int, int], tuple[int,
 
 def _side(entry: _Entry, t0: int, t1: int) -> Side:
     return Side(entry.key, entry.path, *_where(entry, t0, t1))
-
-
-def _batched(items: Iterable, size: int) -> Iterator[list]:
-    it = iter(items)
-    while batch := list(itertools.islice(it, size)):
-        yield batch
 
 
 @lru_cache(maxsize=1024)
