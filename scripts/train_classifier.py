@@ -174,21 +174,13 @@ def fit_stages(lines: Lines, groups: np.ndarray) -> tuple:
 
 
 def kept_lines(texts: list[str], stages: tuple, threshold: float) -> list[np.ndarray]:
-    """The lines of each text the two stages keep (blank lines included)."""
-    stage1, stage2 = stages
-    table, group = classifier.merge_wrapped(classifier.line_table(texts))
-    X, rows = classifier.features(table)
-    score = np.full(len(table.doc), np.inf)
-    if len(rows):
-        z = logit(stage1, X)
-        score[rows] = logit(stage2, classifier.smoothing_features(z, X[:, 0], table.doc[rows]))
-    keep = ~(score[group] < np.log(threshold / (1 - threshold)))  # score < threshold, as a logit
-    out, at = [], 0
-    for text in texts:
-        n = text.count("\n") + 1
-        out.append(np.flatnonzero(keep[at : at + n]))
-        at += n
-    return out
+    """The lines of each text the two stages keep (blank lines included), scored by the
+    cleaner's own inference on the weights as written."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.toml"
+        write_model(*stages, threshold, [], 0, 0, path)
+        scores = classifier.load_model(str(path)).scores(texts)
+    return [np.flatnonzero(~(s < threshold)) for s in scores]  # NaN (blank) is kept
 
 
 def fit_with_reduced(texts, labels, pages: np.ndarray, whole: Lines, groups: np.ndarray) -> tuple:
