@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import time
+import tomllib
 from dataclasses import replace
 
 import click
@@ -53,9 +54,11 @@ def _err(message: str) -> None:
 
 
 def _build_cleaner(rules: tuple[str, ...], no_default_rules: bool, classifier: bool = True,
-                   corpus_lines: bool = True) -> Cleaner:
+                   corpus_lines: bool = True, classifier_threshold: float | None = None,
+                   classifier_model: str | None = None) -> Cleaner:
     config = replace(Config(), rule_files=tuple(rules), default_rules=not no_default_rules, classifier=classifier,
-                     corpus_lines=corpus_lines)
+                     corpus_lines=corpus_lines, classifier_threshold=classifier_threshold,
+                     classifier_model=classifier_model)
     try:
         ruleset = load_rules(config.default_rules, config.rule_files)
     except RuleError as err:
@@ -63,7 +66,13 @@ def _build_cleaner(rules: tuple[str, ...], no_default_rules: bool, classifier: b
     problems = check_examples(ruleset.rules)
     if problems:
         raise click.UsageError("; ".join(problems[:3]) + (f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""))
-    return Cleaner(config, ruleset)
+    try:
+        return Cleaner(config, ruleset)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as err:
+        raise click.UsageError(
+            f"{classifier_model}: not classifier weights ({type(err).__name__}: {err}); "
+            "write them with scripts/train_classifier.py, or leave out --classifier-model"
+        ) from None
 
 
 def _engine_options(command):
@@ -113,6 +122,12 @@ def _cleaning_options(command):
         click.option("--no-default-rules", is_flag=True, help="Use only the rule files given with --rules."),
         click.option("--classifier/--no-classifier", default=True, show_default=True,
                      help="Also remove lines the line classifier scores as boilerplate (rules/model/classifier.toml)."),
+        click.option("--classifier-threshold", type=click.FloatRange(0, 1), default=None,
+                     show_default="the model's threshold",
+                     help="Remove lines whose content score is below this. Lower keeps more text (more recall, "
+                     "more boilerplate left): the README shows the trade-off."),
+        click.option("--classifier-model", type=click.Path(exists=True, dir_okay=False),
+                     help="Classifier weights to use instead of the packaged ones (scripts/train_classifier.py)."),
         click.option("--corpus-lines/--no-corpus-lines", default=True, show_default=True,
                      help="Also remove short lines found in many documents of the inputs (at least 3, and 0.2% of "
                      "them; inputs of 100 documents or more): a first pass counts them."),
@@ -220,8 +235,8 @@ def _stops_on_errors(output_status: int = EXIT_FOUND):
 @click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON summary: counts per kind, rule and file; errors.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @_engine_options
-def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_default_rules, classifier, corpus_lines,
-          explain, report, jobs,
+def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_default_rules, classifier,
+          classifier_threshold, classifier_model, corpus_lines, explain, report, jobs,
           quiet, engine, address):
     """Clean PATHS: text files, folders, .jsonl(.gz) files, or - for standard input.
 
@@ -230,7 +245,7 @@ def clean(paths, output, in_place, fmt, glob, text_field, id_field, rules, no_de
     """
     if in_place and output:
         raise click.UsageError("--in-place and -o/--output do not go together")
-    cleaner = _build_cleaner(rules, no_default_rules, classifier, corpus_lines)
+    cleaner = _build_cleaner(rules, no_default_rules, classifier, corpus_lines, classifier_threshold, classifier_model)
     if engine == "ray":
         if in_place or explain or report:
             raise click.UsageError("--engine ray writes a folder (-o); --in-place, --explain and --report are local only")
@@ -391,15 +406,15 @@ def _print_pairs(pairs) -> None:
 @click.option("--keep", type=click.Choice(["first", "longest", "newest"]), default="first", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no closing line.")
 @_engine_options
-def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_default_rules, classifier, corpus_lines, level,
-                threshold, keep, jobs,
+def run_command(paths, output, fmt, glob, text_field, id_field, rules, no_default_rules, classifier,
+                classifier_threshold, classifier_model, corpus_lines, level, threshold, keep, jobs,
                 quiet, engine, address):
     """Clean PATHS, deduplicate them, and write everything to OUT.
 
     OUT receives the cleaned corpus (same layout and formats as the input, less
     the dropped duplicate copies), duplicates.jsonl, summary.json and report.html.
     """
-    cleaner = _build_cleaner(rules, no_default_rules, classifier, corpus_lines)
+    cleaner = _build_cleaner(rules, no_default_rules, classifier, corpus_lines, classifier_threshold, classifier_model)
     try:
         dedup_config = DedupConfig(level=level, threshold=threshold, keep=keep)
     except ValueError as err:
@@ -451,14 +466,14 @@ def _total_bytes(paths, glob) -> int:
 @click.option("--id-field", default="id", show_default=True)
 @_cleaning_options
 def check(paths, fix, do_clean, do_dedup, against, index_path, level, threshold, out_format, fmt, glob, text_field,
-          id_field, rules, no_default_rules, classifier, corpus_lines, jobs):
+          id_field, rules, no_default_rules, classifier, classifier_threshold, classifier_model, corpus_lines, jobs):
     """Report what `clean` would remove from PATHS and which of them near-duplicate
     each other (or the --against files, or an --index), without changing anything.
 
     Exit status: 0 when nothing was found, 1 when something was found (or fixed),
     2 on a usage or input error. Made for pre-commit: see .pre-commit-hooks.yaml.
     """
-    cleaner = _build_cleaner(rules, no_default_rules, classifier, corpus_lines) if do_clean or fix else None
+    cleaner = _build_cleaner(rules, no_default_rules, classifier, corpus_lines, classifier_threshold, classifier_model) if do_clean or fix else None
     index = None
     try:
         config = DedupConfig(level=level, threshold=threshold) if do_dedup else None

@@ -257,7 +257,7 @@ def main() -> None:
 
 
 REDUCE_AT = 0.3  # the threshold at which training pages are reduced
-THRESHOLDS = (0.2, 0.3, 0.4)
+THRESHOLDS = (0.25, 0.3, 0.35)
 
 
 def _stage_toml(name: str, params, names: list[str]) -> str:

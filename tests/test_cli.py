@@ -196,6 +196,51 @@ def test_bad_rule_file_is_a_usage_error(cli, tmp_path):
     assert result.stdout == ""
 
 
+def _explained(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if ": " in line and "[" in line]
+
+
+def test_classifier_threshold_sets_how_much_goes(cli):
+    default = _explained(cli("clean", "--explain", SEEDS))
+    strict = cli("clean", "--explain", "--classifier-threshold", "0.9", SEEDS)
+    assert strict.exit_code == 0
+    low = [line for line in _explained(strict) if "[line-classifier]" in line]
+    # A stricter threshold removes more, and the classifier names the threshold it used.
+    assert len(_explained(strict)) > len(default)
+    assert low and all("content score below 0.9" in line for line in low)
+    assert "Moallem insisted that SDF must leave Raqqa city" not in strict.stdout
+    off = cli("clean", "--explain", "--classifier-threshold", "0", SEEDS)
+    assert not any("[line-classifier]" in line for line in _explained(off))
+    assert "Moallem insisted that SDF must leave Raqqa city" in off.stdout
+
+
+def test_classifier_model_from_a_file_or_a_config_file(cli, tmp_path, monkeypatch):
+    from cleaner.rules import default_rules_dir
+
+    weights = (default_rules_dir() / "model" / "classifier.toml").read_text(encoding="utf-8")
+    assert "\nthreshold = " in weights
+    model = tmp_path / "strict.toml"
+    model.write_text(weights.replace("\nthreshold = ", "\nthreshold = 0.9 # was ", 1), encoding="utf-8")
+    flag = cli("clean", "--explain", "--classifier-threshold", "0.9", SEEDS)
+    by_model = cli("clean", "--explain", "--classifier-model", model, SEEDS)
+    assert by_model.exit_code == 0 and by_model.stdout == flag.stdout
+    assert _explained(by_model) == _explained(flag)
+    # The same option from cleaner.toml, found from the current folder.
+    (tmp_path / "cleaner.toml").write_text("classifier-threshold = 0.9\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli("clean", SEEDS).stdout == flag.stdout
+
+
+def test_bad_classifier_weights_are_a_usage_error(cli, tmp_path):
+    bad = tmp_path / "weights.toml"
+    bad.write_text("[stage1]\nbias = 0.5\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli("clean", "--classifier-model", bad, SEEDS, "-o", out)
+    assert result.exit_code == 2
+    assert f"{bad}: not classifier weights" in result.output
+    assert not out.exists()
+
+
 def test_failing_rule_example_is_reported(cli, tmp_path):
     rules = tmp_path / "wrong.toml"
     rules.write_text("[[rule]]\nid = 'menu-x'\nkind = 'navigation'\npattern = 'menu'\nexamples.match = ['main menu']\n")
