@@ -130,3 +130,26 @@ def test_line_signals_match_a_plain_python_count():
     lines = text.split("\n")
     i, j = lines.index("  * About Us"), len(MENU) + 1 + 2 * len(article_paragraphs()) + FOOTER.index("  * About Us")
     assert table.line_hash[i] == table.line_hash[j] != table.line_hash[i + 1]
+
+
+def test_section_headings_are_found_and_mark_the_lines_after_them():
+    """A line whose words, numbers left out, are a phrase of the lexicon is a comments or
+    related-links heading; the lines after it in its page (not in the next page) follow one."""
+    first = "The council voted on Monday to rebuild the old bridge.\n12 Comments\nGreat news for the town!\n"
+    first += "The comments were made after the vote.\nCOMMENTS (3):\nRelated Posts:\nKommentare"
+    second = "A second page starts here with a long enough sentence.\nAnd goes on."
+    X, _ = classifier.features(classifier.line_table([first, second]))
+    names = classifier.feature_names()
+    heading = X[:, names.index("section_heading")].tolist()
+    after = X[:, names.index("after_section_heading")].tolist()
+    assert heading == [0, 1, 0, 0, 1, 1, 1, 0, 0]
+    assert after == [0, 0, 1, 1, 1, 1, 1, 0, 0]
+
+
+def test_section_heading_lexicon_is_lower_case_phrases_without_numbers():
+    lexicon = tomllib.loads((default_rules_dir() / "lexicon" / "section-headings.toml").read_text(encoding="utf-8"))
+    phrases = [p for ps in lexicon.values() for p in ps]
+    assert {"en", "de", "fr", "es", "it", "pt", "nl"} <= set(lexicon)
+    assert all(p == p.lower().strip() and not re.search(r"\d", p) for p in phrases)
+    # A line's hash is over its words in any order ("read also" is "also read"): one per word set.
+    assert len(classifier.section_heading_hashes()) == len({tuple(sorted(re.findall(r"\w+", p))) for p in phrases})

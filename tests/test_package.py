@@ -26,4 +26,5 @@ def test_rules_ship_inside_the_installed_package():
     assert sorted(p.name for p in installed.iterdir() if p.name.endswith(".toml"))
     assert (installed / "lexicon" / "stopwords.toml").is_file()
     assert (installed / "lexicon" / "function-words.toml").is_file()
+    assert (installed / "lexicon" / "section-headings.toml").is_file()
     assert (installed / "model" / "classifier.toml").is_file()

@@ -3,7 +3,8 @@
 Every line of a batch of documents gets a vector of text-only signals (length,
 function-word density, capitals, digits, symbols, separators, terminal
 punctuation, indentation, bullets, position in the page, repetition in the
-page, and the same signals for its neighbours). A logistic model turns them
+page, whether it is or follows a comments or related-links heading, and the
+same signals for its neighbours). A logistic model turns them
 into a score; a second logistic model smooths the scores over the sequence of
 lines (main content is mostly one run of long lines). The weights are fitted by
 ``scripts/train_classifier.py`` on the WCXB dev pages and shipped as readable
@@ -41,6 +42,7 @@ _SEPARATORS = "|»«•>›‹·/\\–—"
 _TERMINAL = ".!?。！？…:;\"”’»)"
 _BULLETS = "*•-–·●▪■►◦‣+"
 _MAX_POS = 24  # characters of a word that take part in its hash
+HEADING_MAX_WORDS = 8  # longer lines are not section headings (rules/lexicon/section-headings.toml)
 
 
 def _char_class(c: str) -> int:
@@ -113,6 +115,7 @@ class LineTable:
     bullet: np.ndarray  # starts with a bullet or "1."
     lower_start: np.ndarray  # starts with a lower-case letter
     line_hash: np.ndarray  # hash of the line's lower-cased words
+    heading_hash: np.ndarray  # the same without words starting with a digit, on short lines (else 0)
 
 
 def _word_hashes(cp: np.ndarray, bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -142,6 +145,15 @@ def function_word_hashes() -> np.ndarray:
     words = sorted({w for lang, ws in data.items() for w in ws})
     cp = np.frombuffer(" ".join(words).encode("utf-32-le"), dtype=np.uint32)
     return np.unique(_word_hashes(cp, _classify(cp))[1])
+
+
+@lru_cache(maxsize=1)
+def section_heading_hashes() -> np.ndarray:
+    """``heading_hash`` of every phrase in ``rules/lexicon/section-headings.toml``."""
+    data = tomllib.loads((default_rules_dir() / "lexicon" / "section-headings.toml").read_text(encoding="utf-8"))
+    phrases = sorted({p for lang, ps in data.items() for p in ps})
+    hashes = line_table(phrases).heading_hash
+    return np.unique(hashes[hashes != 0])
 
 
 @lru_cache(maxsize=1)
@@ -199,12 +211,11 @@ def line_table(texts: list[str]) -> LineTable:
     words = np.bincount(word_line, minlength=n_lines)
     stop = np.bincount(word_line[_is_function_word(hashes)], minlength=n_lines)
     caps = np.bincount(word_line[(bits[starts] & UPPER) != 0], minlength=n_lines)
-    line_hash = np.zeros(n_lines, dtype=np.uint64)
-    has = words > 0
-    if has.any():
-        mixed = (hashes * np.uint64(0x9E3779B97F4A7C15)) ^ (hashes >> np.uint64(29))
-        first_word = np.searchsorted(word_line, np.flatnonzero(has))
-        line_hash[has] = np.add.reduceat(mixed, first_word) + words[has].astype(np.uint64)
+    mixed = (hashes * np.uint64(0x9E3779B97F4A7C15)) ^ (hashes >> np.uint64(29))
+    line_hash = _sum_per_line(mixed, word_line, n_lines)
+    # The same for short lines, without the words that start with a digit: "12 Comments" hashes as "comments".
+    lettered = (words[word_line] <= HEADING_MAX_WORDS) & ((bits[starts] & DIGIT) == 0)
+    heading_hash = _sum_per_line(mixed[lettered], word_line[lettered], n_lines)
 
     indent = np.zeros(n_lines, dtype=np.int64)
     terminal = np.zeros(n_lines, dtype=bool)
@@ -240,7 +251,18 @@ def line_table(texts: list[str]) -> LineTable:
         bullet=bullet,
         lower_start=lower_start,
         line_hash=line_hash,
+        heading_hash=heading_hash,
     )
+
+
+def _sum_per_line(mixed: np.ndarray, word_line: np.ndarray, n_lines: int) -> np.ndarray:
+    """Per line, the sum of its words' mixed hashes plus its word count (0 for a line with none)."""
+    out = np.zeros(n_lines, dtype=np.uint64)
+    if len(word_line):  # words come in line order
+        first_word = np.flatnonzero(np.diff(word_line, prepend=-1))
+        counts = np.diff(np.append(first_word, len(word_line)))
+        out[word_line[first_word]] = np.add.reduceat(mixed, first_word) + counts.astype(np.uint64)
+    return out
 
 
 WRAP_MIN_CHARS = 30
@@ -273,6 +295,7 @@ def merge_wrapped(table: LineTable) -> tuple[LineTable, np.ndarray]:
         caps=total(table.caps), alpha=total(table.alpha), digits=total(table.digits), cjk=total(table.cjk),
         seps=total(table.seps), indent=table.indent[starts], terminal=table.terminal[ends],
         bullet=table.bullet[starts], lower_start=table.lower_start[starts], line_hash=total(table.line_hash),
+        heading_hash=total(table.heading_hash),
     ), group  # fmt: skip
 
 
@@ -326,6 +349,7 @@ LINE_FEATURES = (
     "blank_before", "blank_after", "position", "position_sq", "first_tenth", "last_tenth",
     "words_below_page_max", "page_log_lines", "page_long_share",
     "indent_same", "indent_mass", "block_log_lines", "block_mean_words", "words_before", "words_before_sq",
+    "section_heading", "after_section_heading",
 )  # fmt: skip
 CONTEXT = (("prev", -1), ("next", 1), ("prev2", -2), ("next2", 2))
 CONTEXT_FEATURES = ("log_words", "function_words", "terminal", "bullet", "separators")
@@ -402,9 +426,15 @@ def features(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
     block_words = np.bincount(block, weights=words)[block] / block_lines
     words_so_far = np.cumsum(words) - words
     words_before = (words_so_far - pages.reduce(np.minimum, words_so_far)) / page_words
+    # A comments or related-links heading, and the lines after one in the page.
+    known = section_heading_hashes()  # sorted
+    found = np.minimum(np.searchsorted(known, table.heading_hash[rows]), max(len(known) - 1, 0))
+    heading = (known[found] == table.heading_hash[rows]).astype(np.int64) if len(known) else np.zeros(n, np.int64)
+    headings_before = np.cumsum(heading) - heading
+    after_heading = headings_before > pages.reduce(np.minimum, headings_before)
     cols += [
         (indent == main).astype(np.float64), indent_mass, np.log(block_lines), np.log1p(block_words),
-        words_before, words_before**2,
+        words_before, words_before**2, heading.astype(np.float64), after_heading.astype(np.float64),
     ]  # fmt: skip
     context = {"log_words": lw, "function_words": stop, "terminal": terminal, "bullet": bullet, "separators": seps}
     for _, by in CONTEXT:
