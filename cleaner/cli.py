@@ -69,6 +69,8 @@ def _build_cleaner(rules: tuple[str, ...], no_default_rules: bool, classifier: b
     try:
         return Cleaner(config, ruleset)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as err:
+        if classifier_model is None:  # the packaged weights: a broken install, not a usage error
+            raise
         raise click.UsageError(
             f"{classifier_model}: not classifier weights ({type(err).__name__}: {err}); "
             "write them with scripts/train_classifier.py, or leave out --classifier-model"

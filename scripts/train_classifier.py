@@ -183,11 +183,12 @@ def kept_lines(texts: list[str], stages: tuple, threshold: float) -> list[np.nda
     return [np.flatnonzero(~(s < threshold)) for s in scores]  # NaN (blank) is kept
 
 
-def fit_with_reduced(texts, labels, pages: np.ndarray, whole: Lines, groups: np.ndarray) -> tuple:
+def fit_with_reduced(texts, labels, pages: np.ndarray, groups: np.ndarray) -> tuple:
     """Fit on the pages, then again on the pages and the same pages reduced to the lines the
     first fit keeps. The cleaner scores a page again after removing lines (to a fixed point);
     a model that has seen reduced pages keeps judging them as it judged the whole page,
     instead of eroding content round after round."""
+    whole = lines_of([texts[i] for i in pages], [labels[i] for i in pages], pages)
     stages = fit_stages(whole, groups)
     reduced_texts, reduced_labels = [], []
     for i, keep in zip(pages, kept_lines([texts[i] for i in pages], stages, REDUCE_AT)):
@@ -220,8 +221,7 @@ def main() -> None:
     cleaned = {t: [None] * len(pages) for t in THRESHOLDS}
     with tempfile.TemporaryDirectory() as tmp:
         for k, (train, test) in enumerate(folds):
-            whole = lines_of([texts[i] for i in train], [labels[i] for i in train], train)
-            stage1, stage2 = fit_with_reduced(texts, labels, train, whole, groups)
+            stage1, stage2 = fit_with_reduced(texts, labels, train, groups)
             # The held-out pages go through the whole cleaner with this fold's weights.
             path = Path(tmp) / f"fold{k}.toml"
             write_model(stage1, stage2, 0.5, [], len(train), args.folds, path)
@@ -250,8 +250,7 @@ def main() -> None:
         return
 
     # Refit on every page, the same way as in each fold.
-    everything = np.arange(len(pages))
-    stage1, stage2 = fit_with_reduced(texts, labels, everything, lines_of(texts, labels, everything), groups)
+    stage1, stage2 = fit_with_reduced(texts, labels, np.arange(len(pages)), groups)
     write_model(stage1, stage2, best, lines, len(pages), args.folds)
     print(f"wrote {OUT}")
 

@@ -428,8 +428,8 @@ def features(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
     words_before = (words_so_far - pages.reduce(np.minimum, words_so_far)) / page_words
     # A comments or related-links heading, and the lines after one in the page.
     known = section_heading_hashes()  # sorted
-    found = np.minimum(np.searchsorted(known, table.heading_hash[rows]), max(len(known) - 1, 0))
-    heading = (known[found] == table.heading_hash[rows]).astype(np.int64) if len(known) else np.zeros(n, np.int64)
+    found = np.minimum(np.searchsorted(known, table.heading_hash[rows]), len(known) - 1)
+    heading = (known[found] == table.heading_hash[rows]).astype(np.int64)
     headings_before = np.cumsum(heading) - heading
     after_heading = headings_before > pages.reduce(np.minimum, headings_before)
     cols += [
