@@ -8,7 +8,7 @@ one character, rule examples, seed lines, random code points) and goes
 through: the cleaner (checked for rebuild and idempotence), the byte decoder
 and the JSONL record parser (only InputError may come out), and, in batches,
 the deduper. Failing inputs are written to ``fuzz-failures.jsonl``; the exit
-status is 1 if there were any. Not part of CI (it takes minutes).
+status is 1 if there were any. CI runs it on a few hundred inputs (tests/test_benchmarks.py).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import traceback
 from pathlib import Path
 
 from cleaner import Cleaner, Deduper, Document
-from cleaner.io import InputError, _parse_record, decode
+from cleaner.io import InputError, decode, parse_record
 from cleaner.strip.repair import repair
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +78,7 @@ def check_one(cleaner: Cleaner, text: str, rnd: random.Random) -> None:
         decode(data, "fuzz")
     except InputError:
         pass
-    record = _parse_record("fuzz", 1, json.dumps({"text": text}).encode() if rnd.random() < 0.5 else data, "text")
+    record = parse_record("fuzz", 1, json.dumps({"text": text}).encode() if rnd.random() < 0.5 else data, "text")
     assert record.data is not None or record.error is not None
 
 

@@ -29,6 +29,7 @@ from functools import lru_cache, partial
 
 import numpy as np
 
+from . import _core
 from .config import Config
 from .document import Document, Removal, Result, build_result
 from .rules import RuleSet, load_rules
@@ -52,15 +53,7 @@ class Cleaner:
         self.rules = rules if rules is not None else load_rules(self.config.default_rules, self.config.rule_files)
         self.corpus = corpus
         c = self.config
-        # Line-local strippers: a line they keep stays kept when other lines go,
-        # so the fixed-point rounds below need not run them again.
-        self.line_strippers = [
-            partial(patterns.strip, rules=self.rules, seconds=c.rule_seconds),
-            partial(repeats.strip, threshold=c.repeat_threshold, min_chars=c.repeat_min_chars,
-                    max_words=c.repeat_max_words),
-        ]  # fmt: skip
-        if corpus is not None and c.corpus_lines:
-            self.line_strippers.append(partial(corpus_lines.strip, counts=corpus))
+        self.corpus_lines = corpus is not None and c.corpus_lines
         # Page strippers judge a line by the rest of the page.
         self.page_strippers = []
         if c.offtopic:
@@ -121,10 +114,28 @@ class Cleaner:
             doc = Document(text, doc.id, doc.path, doc.meta)
         return doc, repairs
 
+    def _line_strippers(self, found: tuple[list, list]) -> list:
+        """The line-local strippers of one document, given what the core's line pass found in it.
+        A line they keep stays kept when other lines go, so the fixed-point rounds below need
+        not run them again."""
+        c = self.config
+        hits, repeated = found
+        out = [
+            partial(patterns.strip, rules=self.rules, hits=hits),
+            partial(repeats.strip, threshold=c.repeat_threshold, min_chars=c.repeat_min_chars,
+                    max_words=c.repeat_max_words, found=repeated),
+        ]  # fmt: skip
+        if self.corpus_lines:
+            out.append(partial(corpus_lines.strip, counts=self.corpus))
+        return out
+
     def _clean_batch(self, batch: list[tuple[Document, list]]) -> Iterator[Result]:
         docs = [doc for doc, _ in batch]
-        scores = self.model.scores([doc.text for doc in docs]) if self.model else [None] * len(batch)
-        owners = [self._owners(doc, line_scores, self.line_strippers) for doc, line_scores in zip(docs, scores)]
+        texts = [doc.text for doc in docs]
+        scores = self.model.scores(texts) if self.model else [None] * len(batch)
+        c = self.config
+        found = _core.line_pass(texts, self.rules.compiled, c.repeat_threshold, c.repeat_min_chars, c.repeat_max_words)
+        owners = [self._owners(doc, line_scores, self._line_strippers(f)) for doc, line_scores, f in zip(docs, scores, found)]
         # The classifier judges a line by its page, and any removal changes the
         # page: clean what is kept again until nothing more goes (at most
         # FIXED_POINT_ROUNDS rounds), so that cleaning a cleaned text changes

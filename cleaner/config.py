@@ -18,10 +18,6 @@ class Config:
     default_rules: bool = True
     rule_files: tuple[str, ...] = ()
 
-    # Rule lines: seconds the rule pass may take over one document, plus as much
-    # again per MB of text, before a backtracking pattern is named and stopped.
-    rule_seconds: float = 5.0
-
     # Text repair: run ftfy only on text that shows a sign of damage.
     repair: bool = True
 

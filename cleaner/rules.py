@@ -14,27 +14,23 @@ Patterns match the whole line (stripped of surrounding white space) unless
 ``match = "search"``; matching ignores case unless ``case_sensitive = true``.
 Rule files are data: nothing in them is ever executed.
 
-A pattern that backtracks catastrophically cannot hang the tool. When a user
-rule file loads, each pattern runs on probe lines built from its own examples
-(each example repeated to 2,000 characters, each of its characters repeated,
-each followed by a character that breaks the match) within
-:data:`PROBE_SECONDS`; a slower pattern is refused, naming the rule. While
-cleaning, the rule pass over one document has a time budget
-(``Config.rule_seconds``, plus as much again per MB); a pattern that overruns it
-stops the run with a :class:`RuleError` naming the rule and the line.
+Patterns are compiled by the native core with the Rust ``regex`` syntax, and all
+rules of a set run as one automaton in time linear in the line's length: no
+pattern can backtrack catastrophically, so none needs a time budget. Constructs of
+Python's ``re`` that need backtracking (look-around, back-references, atomic
+groups, possessive quantifiers) are refused when the file loads, naming the file,
+the rule and the construct, with what to write instead. The first matching rule
+in file order wins.
 """
 
 from __future__ import annotations
 
 import re
-import signal
-import threading
-import time
 import tomllib
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from importlib import resources
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+from . import _core
 
 KINDS = frozenset(
     {
@@ -56,9 +52,6 @@ KINDS = frozenset(
     }
 )
 _KEYS = {"id", "kind", "pattern", "phrases", "match", "case_sensitive", "max_words", "reason", "examples"}
-_WORD_RE = re.compile(r"\w+")
-PROBE_SECONDS = 0.5  # all probe lines of one rule, at load
-PROBE_CHARS = 2000
 
 
 class RuleError(ValueError):
@@ -77,20 +70,24 @@ class Rule:
     reason: str = ""
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
-    compiled: re.Pattern = field(init=False, repr=False, compare=False)
+    compiled: _core.RuleSet = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        flags = 0 if self.case_sensitive else re.IGNORECASE
-        object.__setattr__(self, "compiled", re.compile(self.regex, flags))
+        """Compile alone, so a pattern the core refuses is named with its rule
+        (:class:`cleaner._core.PatternError`)."""
+        object.__setattr__(self, "compiled", _core.RuleSet([self.spec]))
+
+    @property
+    def spec(self) -> tuple[str, bool, bool, int | None]:
+        return self.regex, self.match == "line", self.case_sensitive, self.max_words
 
     def matches(self, line: str) -> bool:
         """Whether this rule alone removes ``line``."""
-        text = line.strip()
-        if not text or (self.max_words is not None and len(_WORD_RE.findall(text)) > self.max_words):
-            return False
-        if self.match == "line":
-            return self.compiled.fullmatch(text) is not None
-        return self.compiled.search(text) is not None
+        return self.compiled.first_match(line) is not None
+
+    def __reduce__(self):
+        """Pickled (to worker processes, Ray tasks) without the compiled automaton, which is made again."""
+        return Rule, tuple(getattr(self, f.name) for f in fields(self) if f.init)
 
 
 def phrases_regex(phrases: list[str]) -> str:
@@ -100,11 +97,8 @@ def phrases_regex(phrases: list[str]) -> str:
 
 
 def default_rules_dir() -> Path:
-    """The packaged rule folder (inside the wheel), or the checkout's ``rules/``."""
-    packaged = resources.files("cleaner") / "rules"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "rules"
+    """The packaged rule folder, ``cleaner/rules`` (``rules/`` at the top of a checkout links to it)."""
+    return Path(__file__).resolve().parent / "rules"
 
 
 def default_rule_files() -> list[Path]:
@@ -186,75 +180,11 @@ def _parse_rule(path: Path, n: int, table: dict) -> Rule:
             examples_match=tuple(ex_match),
             examples_no_match=tuple(ex_no),
         )
-    except re.error as err:
-        raise fail(f"bad regex: {err}") from None
+    except _core.PatternError as err:
+        raise fail(f"{err.args[1]}") from None
     if pattern is not None and re.search(r"(?<!\\)\(\?[aiLmsux]+\)", pattern):
         raise fail("inline global flags like (?i) are not allowed; use case_sensitive or a scoped group (?i:...)")
     return rule
-
-
-class Timeout(Exception):
-    """A time budget ran out."""
-
-
-@contextmanager
-def time_budget(seconds: float):
-    """Raise :class:`Timeout` inside the block once ``seconds`` have passed.
-
-    Uses SIGALRM, which interrupts a running regex; where that is not available
-    (not Unix, not the main thread, or a timer already running) there is no limit.
-    """
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
-        yield
-        return
-
-    def expire(signum, frame):
-        raise Timeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def probe_lines(rule: Rule) -> list[str]:
-    """Lines that make a backtracking pattern show itself: examples and their
-    characters repeated to :data:`PROBE_CHARS`, then a character that fails."""
-    samples = [s.strip() for s in rule.examples_match + rule.examples_no_match if s.strip()]
-    out = []
-    for s in samples:
-        out.append(((s + " ") * (PROBE_CHARS // (len(s) + 1) + 1))[:PROBE_CHARS] + "\x00")
-        out.append(s[: len(s) // 2] * (PROBE_CHARS // max(1, len(s) // 2)) + "\x00")
-    for c in sorted(set("".join(samples)) | set("a1 .-")):
-        out.append(c * PROBE_CHARS + "\x00")
-    return out
-
-
-def check_backtracking(rule: Rule, seconds: float = PROBE_SECONDS) -> None:
-    """Raise :class:`RuleError` if the rule's pattern is too slow on its probe lines."""
-    run = _runner(rule)
-    started = time.perf_counter()
-    try:
-        with time_budget(seconds):
-            for line in probe_lines(rule):
-                run(line)
-    except Timeout:
-        raise RuleError(
-            f"{rule.source}: rule {rule.id!r}: pattern still running after {seconds:g} s on a "
-            f"{PROBE_CHARS}-character probe line: it backtracks catastrophically; rewrite it without "
-            "nested quantifiers such as (a+)+ or (\\w+\\s?)* and without overlapping alternatives under a repeat"
-        ) from None
-    if time.perf_counter() - started > seconds:  # no timer available here: judge afterwards
-        raise RuleError(f"{rule.source}: rule {rule.id!r}: pattern too slow on probe lines ({seconds:g} s budget)")
-
-
-def _runner(rule: Rule):
-    """The bare pattern as first_match runs it (before any max_words guard)."""
-    return rule.compiled.fullmatch if rule.match == "line" else rule.compiled.search
 
 
 def check_examples(rules: list[Rule]) -> list[str]:
@@ -272,68 +202,28 @@ def check_examples(rules: list[Rule]) -> list[str]:
 
 @dataclass
 class RuleSet:
-    """Rules compiled into as few regex passes as possible.
-
-    Whole-line rules become one alternation of named groups tried with
-    ``fullmatch``; search rules one alternation tried with ``search``.
-    """
+    """Rules compiled by the core into one automaton; the first matching rule in order wins."""
 
     rules: list[Rule]
 
     def __post_init__(self) -> None:
-        self._line = self._combine([r for r in self.rules if r.match == "line"])
-        self._search = self._combine([r for r in self.rules if r.match == "search"])
+        self.compiled = _core.RuleSet([r.spec for r in self.rules])
 
-    @staticmethod
-    def _combine(rules: list[Rule]):
-        if not rules:
-            return None
-        flag = {True: "-i", False: "i"}
-        parts = [f"(?P<r{i}>(?{flag[r.case_sensitive]}:{r.regex}))" for i, r in enumerate(rules)]
-        return re.compile("|".join(parts)), rules
-
-    def slowest(self, line: str, seconds: float) -> Rule | None:
-        """The first rule whose pattern cannot finish on ``line`` within ``seconds``, if any."""
-        for rule in self.rules:
-            try:
-                with time_budget(seconds):
-                    _runner(rule)(line.strip())
-            except Timeout:
-                return rule
-        return None
+    def __reduce__(self):
+        return RuleSet, (self.rules,)
 
     def first_match(self, line: str) -> Rule | None:
-        text = line.strip()
-        if not text:
-            return None
-        for combined in (self._line, self._search):
-            if combined is None:
-                continue
-            regex, rules = combined
-            m = regex.fullmatch(text) if combined is self._line else regex.search(text)
-            if m is None:
-                continue
-            rule = rules[int(m.lastgroup[1:])]
-            if rule.matches(text):
-                return rule
-            # The first alternative that matched is held back by its guard:
-            # fall back to trying the others one by one.
-            for other in rules:
-                if other is not rule and other.matches(text):
-                    return other
-        return None
+        i = self.compiled.first_match(line)
+        return None if i is None else self.rules[i]
 
 
 def load_rules(default_rules: bool = True, rule_files: tuple[str, ...] | list[str] = ()) -> RuleSet:
-    """The packaged rules (unless ``default_rules`` is false) and the user's rule
-    files, in order; user patterns are probed for catastrophic backtracking."""
-    files = [(p, False) for p in (default_rule_files() if default_rules else [])] + [(Path(f), True) for f in rule_files]
+    """The packaged rules (unless ``default_rules`` is false) and the user's rule files, in order."""
+    files = [*(default_rule_files() if default_rules else []), *map(Path, rule_files)]
     rules: list[Rule] = []
     ids: dict[str, str] = {}
-    for path, user in files:
+    for path in files:
         for rule in load_rule_file(path):
-            if user:
-                check_backtracking(rule)
             if rule.id in ids:
                 raise RuleError(f"{path}: rule {rule.id!r}: id already used in {ids[rule.id]}")
             ids[rule.id] = str(path)

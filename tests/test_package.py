@@ -1,4 +1,4 @@
-"""The package as installed: docstring examples run, rules ship inside it."""
+"""The package as installed: docstring examples run, rules and the native core ship inside it."""
 
 import doctest
 import importlib
@@ -21,10 +21,26 @@ def test_docstring_examples(name):
 
 def test_rules_ship_inside_the_installed_package():
     installed = resources.files("cleaner") / "rules"
-    if "site-packages" not in str(resources.files("cleaner")):
-        pytest.skip("running from a checkout: rules come from the top-level rules/ folder")
     assert sorted(p.name for p in installed.iterdir() if p.name.endswith(".toml"))
     assert (installed / "lexicon" / "stopwords.toml").is_file()
     assert (installed / "lexicon" / "function-words.toml").is_file()
     assert (installed / "lexicon" / "section-headings.toml").is_file()
     assert (installed / "model" / "classifier.toml").is_file()
+    assert importlib.import_module("cleaner._core").RuleSet([("menu", True, False, None)]).first_match(" Menu ") == 0
+
+
+def test_the_sdist_carries_the_crate_rules_tests_and_fixtures(tmp_path):
+    import subprocess
+    import sys
+    import tarfile
+
+    from conftest import ROOT
+
+    subprocess.run([sys.executable, "-m", "maturin", "sdist", "-o", str(tmp_path)], cwd=ROOT, check=True,
+                   capture_output=True)
+    (archive,) = tmp_path.glob("*.tar.gz")
+    names = {n.split("/", 1)[1] for n in tarfile.open(archive).getnames() if "/" in n}
+    for must in ("Cargo.toml", "Cargo.lock", "src/lib.rs", "src/pytables.rs", "cleaner/_core.pyi",
+                 "cleaner/rules/navigation.toml", "cleaner/rules/model/classifier.toml", "tests/test_golden.py",
+                 "fixtures/golden/input.jsonl", "seeds/002_63d5fec23f6ba681.txt", "README.md"):
+        assert must in names, must

@@ -29,16 +29,16 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
+from .. import _core
 from ..config import DedupConfig
 from ..document import Document
 from ..workers import Pool, batched, map_chunks
-from . import passages as passages_mod
 from .align import shared_span
 from .clusters import UnionFind, choose
 from .index import Index
 from .lsh import BandIndex
-from .minhash import signatures
-from .shingle import TokenHasher, shingle_hashes, tokens, tokens_with_offsets
+from .minhash import permutations, signatures
+from .shingle import MULTIPLIERS, tokens_with_offsets
 
 ALIGN_BATCH = 256  # document pairs aligned per call
 _NO_SHINGLES = np.empty(0, dtype=np.uint64)
@@ -112,11 +112,12 @@ class _Entry:
 
 @dataclass
 class Sketch:
-    """What adding a text needs: its shingle set and passages, and their signatures."""
+    """What adding a text needs: its shingle set and signature, and its passages
+    (``(start, end, first token, shingle set)``) and their signatures."""
 
     shingles: np.ndarray
-    passages: list
     signature: np.ndarray | None
+    passages: list
     passage_signatures: np.ndarray
 
 
@@ -158,7 +159,6 @@ class Deduper:
         self.config = config or DedupConfig()
         self.index = index
         self.indexed: set[str] = set()  # keys loaded from the index, not added here
-        self.hasher = TokenHasher()
         self.entries: dict[str, _Entry] = {}
         self._doc_pairs: dict[tuple[str, str], float] = {}
         self._clusters: tuple[int, dict] | None = None  # (pairs they were made from, clusters)
@@ -189,19 +189,26 @@ class Deduper:
         return self.add_sketched([(doc, time, sketch) for (doc, time), sketch in zip(items, sketches)])
 
     def sketches(self, texts: list[str]) -> list[Sketch]:
-        """Shingle sets and MinHash signatures of texts, signatures computed in one go: all
-        that adding needs from a text, so other processes can work it out (see :class:`Sketcher`)."""
+        """Shingle sets and MinHash signatures of texts, in one call to the core: all that
+        adding needs from a text, so other processes can work it out (see :class:`Sketcher`)."""
+        return [Sketch(*parts) for parts in self._core_sketcher.sketch(texts)]
+
+    def __getstate__(self) -> dict:
+        """Pickled without the core's sketcher (made again when first used)."""
+        state = self.__dict__.copy()
+        state.pop("_core_sketcher", None)
+        return state
+
+    @cached_property
+    def _core_sketcher(self) -> _core.Sketcher:
         c = self.config
-        parts = [self._shingles(text) for text in texts]
-        doc_level = c.level in ("document", "both")
-        sets = [shingles for shingles, _ in parts] if doc_level else []
-        sets += [p[3] for _, passages in parts for p in passages]
-        sigs = signatures(sets, c.num_perm, c.seed)
-        out, row = [], len(parts) if doc_level else 0
-        for n, (shingles, passages) in enumerate(parts):
-            out.append(Sketch(shingles, passages, sigs[n] if doc_level else None, sigs[row : row + len(passages)]))
-            row += len(passages)
-        return out
+        a, b = permutations(c.num_perm, c.seed)
+        return _core.Sketcher(
+            documents=c.level in ("document", "both"), passages=c.level in ("passage", "both"), ngram=c.ngram,
+            passage_ngram=c.passage_ngram, passage_max_words=c.passage_max_words,
+            passage_window_words=c.passage_window_words, passage_min_tokens=c.passage_min_tokens,
+            multipliers=MULTIPLIERS, a=a.tolist(), b=b.tolist(),
+        )
 
     def add_sketched(self, items: Iterable[tuple[Document, float, Sketch]]) -> list[str]:
         """Add documents whose sketches were made by :meth:`sketches` (here or in another process).
@@ -229,22 +236,6 @@ class Deduper:
             self.passage_lsh.add(passage_keys, np.concatenate(passage_sigs))
         return added
 
-    def _shingles(self, text: str) -> tuple[np.ndarray, list]:
-        """The sorted unique shingle hashes of a text, and its passages (see :class:`_Entry`)."""
-        c = self.config
-        passages = c.level in ("passage", "both")
-        # Offsets only where passages need them (a pair's alignment works them out later).
-        toks, offsets = tokens_with_offsets(text) if passages else (tokens(text), None)
-        th = self.hasher(toks)
-        out = []
-        if passages and len(toks):
-            starts = offsets[:, 0]
-            for p in passages_mod.split(text, c.passage_max_words, c.passage_window_words):
-                i, j = np.searchsorted(starts, p.start), np.searchsorted(starts, p.end)
-                if j - i >= c.passage_min_tokens:
-                    out.append((p.start, p.end, int(i), np.unique(shingle_hashes(th[i:j], c.passage_ngram))))
-        return np.unique(shingle_hashes(th, c.ngram)), out
-
     def _verify(self) -> None:
         """Verify the LSH candidates among the documents added since the last call."""
         c, entries = self.config, self.entries
@@ -255,13 +246,18 @@ class Deduper:
             small, large = np.minimum(size[left], size[right]), np.maximum(size[left], size[right])
             possible = (small >= c.threshold * large * (1 - 1e-9)) | (large == 0)  # margin for rounding
             left, right = left[possible], right[possible]
-        for i, j in _pairs(left, right):
-            self._document_hit(keys[i], keys[j], self._doc_pairs)
+        if len(left):
+            sims = _core.jaccard_pairs([entries[k].shingles for k in keys], left, right)
+            hit = np.flatnonzero(sims >= c.threshold)
+            for i, j, sim in zip(left[hit].tolist(), right[hit].tolist(), sims[hit].tolist()):
+                self._doc_pairs[_ordered(keys[i], keys[j])] = sim
         keys = self.passage_lsh.keys
-        for i, j in _pairs(*self.passage_lsh.candidates()):
-            (a, ka), (b, kb) = sorted((keys[i], keys[j]))
-            if a != b:
-                self._passage_hit(a, ka, b, kb, self._passage_hits)
+        found = [sorted((keys[i], keys[j])) for i, j in _pairs(*self.passage_lsh.candidates())]
+        found = [(a, ka, b, kb) for (a, ka), (b, kb) in found if a != b]
+        mine = [entries[a].passages[ka][3] for a, ka, _, _ in found]
+        theirs = [entries[b].passages[kb][3] for _, _, b, kb in found]
+        for (a, ka, b, kb), x, y, shared in zip(found, mine, theirs, _core.overlaps(mine, theirs).tolist()):
+            self._record_passages(a, ka, b, kb, shared / min(len(x), len(y)), shared, self._passage_hits)
 
     def _document_hit(self, a: str, b: str, doc_pairs: dict) -> None:
         """Record documents ``a`` and ``b`` if their Jaccard reaches the threshold."""
@@ -271,10 +267,12 @@ class Deduper:
 
     def _passage_hit(self, a: str, ka: int, b: str, kb: int, passage_hits: dict) -> None:
         """Record passages ``ka`` of ``a`` and ``kb`` of ``b`` (``a < b``) if their containment holds."""
-        c = self.config
         mine, theirs = self.entries[a].passages[ka][3], self.entries[b].passages[kb][3]
         shared = overlap(mine, theirs)
-        score = shared / min(len(mine), len(theirs))
+        self._record_passages(a, ka, b, kb, shared / min(len(mine), len(theirs)), shared, passage_hits)
+
+    def _record_passages(self, a: str, ka: int, b: str, kb: int, score: float, shared: int, passage_hits: dict) -> None:
+        c = self.config
         if shared >= c.passage_min_shared and score >= c.passage_threshold:
             passage_hits[(a, b)].append((ka, kb, score))
 
@@ -308,7 +306,7 @@ class Deduper:
         (sketch,) = self.sketches([doc.text])
         entry = _Entry(_key(doc, len(self.entries)), doc.path, doc.text, 0.0, sketch.shingles, list(sketch.passages))
         probe = Deduper(self.config)
-        probe.hasher, probe.entries = self.hasher, {**self.entries, entry.key: entry}
+        probe.entries = {**self.entries, entry.key: entry}
         if sketch.signature is not None:
             for other in self.doc_lsh.query(sketch.signature):
                 if other != entry.key:

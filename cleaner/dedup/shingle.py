@@ -1,8 +1,10 @@
-"""Tokens and shingle hashes: normalise once, hash each distinct token once.
+r"""Tokens and shingle hashes: normalise once, hash each distinct token once.
 
-A token is a run of word characters, casefolded and NFKC-normalised (so
-punctuation is stripped). A shingle is ``ngram`` consecutive tokens (a text with
-fewer tokens is one shingle of all of them). Its 64-bit hash combines the
+A token is a run of word characters (Python's ``\w``), casefolded and, when not
+ASCII, NFKC-normalised (so punctuation is stripped). The core (``src/tokens.rs``)
+tokenises and hashes for dedup; the functions here give the same values one at a
+time, as references for tests and for datasketch's ``hashfunc``. A shingle is
+``ngram`` consecutive tokens (a text with fewer tokens is one shingle of all of them). Its 64-bit hash combines the
 tokens' hashes with fixed odd multipliers, one per position, in wrapping
 uint64 arithmetic, so a whole document's shingles are hashed with a few numpy
 operations, and :func:`shingle_hash` gives the same value one shingle at a time
@@ -17,42 +19,25 @@ True
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from hashlib import blake2b
 
 import numpy as np
 
-WORD = re.compile(r"\w+")
-_ASCII_WORD = np.array([chr(c).isalnum() or chr(c) == "_" for c in range(128)])
+from .. import _core
+
 MASK64 = (1 << 64) - 1
 # Fixed odd 64-bit multipliers, one per position in a shingle (up to 32 tokens).
 _MULTIPLIERS = np.random.RandomState(0x5EED).randint(0, 1 << 63, 32, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 MULTIPLIERS = [int(m) for m in _MULTIPLIERS]
 
 
-def norm_token(token: str) -> str:
-    token = token.casefold()
-    return token if token.isascii() else unicodedata.normalize("NFKC", token)
-
-
 def tokens(text: str) -> list[str]:
-    if text.isascii():  # the common case: lower-casing the whole text is the same, and quicker
-        return WORD.findall(text.lower())
-    return [norm_token(t) for t in WORD.findall(text)]
+    return _core.tokens_with_offsets(text)[0]
 
 
 def tokens_with_offsets(text: str) -> tuple[list[str], np.ndarray]:
-    """Tokens and their (start, end) character offsets in ``text``."""
-    if text.isascii():  # ASCII word characters are [0-9A-Za-z_]: the offsets are where that changes
-        word = _ASCII_WORD[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
-        edges = np.flatnonzero(np.diff(word, prepend=False, append=False))
-        return WORD.findall(text.lower()), edges.reshape(-1, 2)
-    toks, spans = [], []
-    for m in WORD.finditer(text):
-        toks.append(norm_token(m.group()))
-        spans.append(m.span())
-    return toks, np.array(spans, dtype=np.int64).reshape(-1, 2)
+    """Tokens and their (start, end) character offsets in ``text`` (from the core)."""
+    return _core.tokens_with_offsets(text)
 
 
 def token_hash(token: str) -> int:
@@ -60,28 +45,8 @@ def token_hash(token: str) -> int:
     return int.from_bytes(blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-class TokenHasher:
-    """Hash each distinct token once; the cache is bounded and cleared when full."""
-
-    def __init__(self, max_cache: int = 2_000_000):
-        self.cache: dict[str, int] = {}
-        self.max_cache = max_cache
-
-    def __call__(self, toks: list[str]) -> np.ndarray:
-        cache = self.cache
-        if len(cache) > self.max_cache:
-            cache.clear()
-        out = []
-        for t in toks:
-            h = cache.get(t)
-            if h is None:
-                h = cache[t] = token_hash(t)
-            out.append(h)
-        return np.array(out, dtype=np.uint64)
-
-
 def token_hashes(toks: list[str]) -> np.ndarray:
-    return np.array([token_hash(t) for t in toks], dtype=np.uint64)
+    return np.array([token_hash(t) for t in toks], dtype=np.uint64).reshape(-1)
 
 
 def shingle_hashes(th: np.ndarray, ngram: int) -> np.ndarray:

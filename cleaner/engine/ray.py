@@ -58,7 +58,7 @@ from ..dedup.deduper import Deduper, jaccard
 from ..dedup.lsh import BandIndex
 from ..document import Document
 from ..io import InputError, Source, atomic_writer, dump_record, find_sources, read_jsonl, read_text
-from ..strip.corpus_lines import LineCounts, line_keys
+from ..strip.corpus_lines import LineCounts, texts_keys
 
 READ_BATCH = 1024  # records per batch a read task yields
 CLEAN_BATCH = 256  # documents per clean task batch (the classifier's batch)
@@ -242,7 +242,7 @@ def _line_keys(batch, max_words: int):
     import pyarrow.compute as pc
 
     rows = batch.filter(pc.is_in(batch.column("kind"), pa.array(["record", "text"])))
-    keys = [k for text in rows.column("text").to_pylist() for k in set(line_keys(text.split("\n"), max_words)) - {None}]
+    keys = [k for found in texts_keys(rows.column("text").to_pylist(), max_words) for k in found.tolist()]
     signed = np.array([0, *keys], dtype=np.uint64).view(np.int64)  # Ray's expressions take signed integers
     return pa.table({"line": pa.array(signed, pa.int64()), "n": pa.array([rows.num_rows] + [1] * len(keys), pa.int64())})
 

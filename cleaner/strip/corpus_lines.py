@@ -30,66 +30,38 @@ reports; and lines without a letter (rules, numbers) are left to other strippers
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
-from hashlib import blake2b
 
 import numpy as np
 
+from .. import _core
 from ..document import Document, Removal
 
 KIND = RULE = "repeated-across-documents"
-_LETTER = re.compile(r"[^\W\d_]")
 # Row seeds of the sketch: fixed, so counts are the same on every run and worker.
 _SEEDS = np.random.RandomState(0xC0FFEE).randint(1, 1 << 62, 8, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 
 
-_END = ('.', '!', '?', ':', ';', '"', '”', '’', ')', '…', '|')
-
-
-def _fragments(lines: list[str]) -> list[bool]:
-    """Lines that are pieces of a hard-wrapped paragraph ("said." under a long line, or a
-    line that stops mid-sentence above one that goes on in lower case): never counted, so a
-    common sentence ending or beginning is not taken for a template line."""
-    out = [False] * len(lines)
-    for i, line in enumerate(lines):
-        text = line.strip()
-        if not text:
-            continue
-        prev = lines[i - 1].strip() if i else ""
-        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        # Lower case right under a line, or anything under a long line that stops mid-sentence.
-        joined_above = bool(prev) and (text[0].islower() or (not prev.endswith(_END) and len(prev) >= 40))
-        joined_below = bool(nxt) and not text.endswith(_END) and (nxt[0].islower() or text.endswith((",", "-")))
-        out[i] = joined_above or joined_below
+def line_keys(text: str, max_words: int) -> list[int | None]:
+    """The key of every line of ``text`` (None: not counted), worked out by the core
+    (``src/lines.rs``): pieces of hard-wrapped paragraphs ("said." under a long line, or a
+    line that stops mid-sentence above one that goes on in lower case) are never counted,
+    so a common sentence ending or beginning is not taken for a template line."""
+    rows, keys = _core.corpus_line_keys_by_line(text, max_words)
+    out: list[int | None] = [None] * (text.count("\n") + 1)
+    for n, k in zip(rows.tolist(), keys.tolist()):
+        out[n] = k
     return out
-
-
-def line_keys(lines: list[str], max_words: int) -> list[int | None]:
-    """The key of every line (None: not counted)."""
-    return [None if f else line_key(line, max_words) for line, f in zip(lines, _fragments(lines))]
 
 
 def text_keys(text: str, max_words: int) -> np.ndarray:
     """The distinct line keys of one text."""
-    keys = set(line_keys(text.split("\n"), max_words)) - {None}
-    return np.fromiter(keys, dtype=np.uint64, count=len(keys))
+    return texts_keys([text], max_words)[0]
 
 
 def texts_keys(texts: list[str], max_words: int) -> list[np.ndarray]:
-    """:func:`text_keys` of several texts (what a worker process is given to do)."""
-    return [text_keys(t, max_words) for t in texts]
-
-
-def line_key(line: str, max_words: int) -> int | None:
-    """The 64-bit hash of a line's normal form, or None for a line that is not counted."""
-    words = line.casefold().split()
-    if not words or len(words) > max_words:
-        return None
-    norm = " ".join(words)
-    if not _LETTER.search(norm):
-        return None
-    return int.from_bytes(blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little")
+    """:func:`text_keys` of several texts, in one call to the core."""
+    return _core.corpus_line_keys(texts, max_words)
 
 
 class LineCounts:
@@ -166,9 +138,10 @@ def strip(doc: Document, keep: list[bool], counts: LineCounts) -> list[Removal]:
     if math.isinf(threshold):
         return []
     rows, keys = [], []
-    for n, (key, k) in enumerate(zip(line_keys(doc.lines, counts.max_words), keep), 1):
-        if k and key is not None:
-            rows.append(n)
+    lines, found = _core.corpus_line_keys_by_line(doc.text, counts.max_words)
+    for n, key in zip(lines.tolist(), found.tolist()):
+        if keep[n]:
+            rows.append(n + 1)
             keys.append(key)
     if not keys:
         return []

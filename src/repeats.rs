@@ -1,0 +1,184 @@
+//! Repeated lines within one document: a line whose normal form (white space collapsed,
+//! casefolded) repeats an earlier kept line exactly, or reaches `threshold` in rapidfuzz's
+//! `ratio` against one of the most recent earlier lines of similar length.
+
+use std::collections::HashMap;
+
+use rapidfuzz::fuzz::{ratio_with_args, Args};
+
+use crate::pytext::{is_space, push_casefold};
+
+/// Near-exact matching is for lines of ordinary length, against the most recent candidates of
+/// similar length; exact repeats are found at any length and distance.
+const MAX_FUZZY_CHARS: usize = 2000;
+const MAX_CANDIDATES: usize = 256;
+
+#[derive(Clone, Copy, Debug)]
+pub struct RepeatParams {
+    pub threshold: f64,
+    pub min_chars: usize,
+    pub max_words: usize,
+}
+
+/// A repeated line: its index, the index of the line it repeats, and the similarity (0-100).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Repeat {
+    pub line: u32,
+    pub first: u32,
+    pub score: f64,
+}
+
+/// `re.sub(r"\s+", " ", line).strip().casefold()`, with its length in code points and spaces.
+fn normalise(line: &str, out: &mut String) -> (usize, usize) {
+    out.clear();
+    let mut pending_space = false;
+    for c in line.chars() {
+        if is_space(c) {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        push_casefold(out, c);
+    }
+    let chars = out.chars().count();
+    let spaces = out.bytes().filter(|&b| b == b' ').count();
+    (chars, spaces)
+}
+
+/// The repeated lines among `lines`, skipping those where `skip` is true.
+pub fn find(lines: &[&str], skip: &[bool], p: RepeatParams) -> Vec<Repeat> {
+    let mut out = Vec::new();
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut by_length: HashMap<usize, Vec<(String, u32)>> = HashMap::new();
+    let spread = if p.threshold < 100.0 {
+        p.threshold / (200.0 - p.threshold)
+    } else {
+        1.0
+    };
+    let cutoff = p.threshold / 100.0;
+    let mut norm = String::new();
+    let mut candidates: Vec<(usize, usize)> = Vec::new();
+    for (n, line) in lines.iter().enumerate() {
+        if skip.get(n).copied().unwrap_or(false) {
+            continue;
+        }
+        let (size, spaces) = normalise(line, &mut norm);
+        if size < p.min_chars || spaces >= p.max_words {
+            continue;
+        }
+        let mut found = seen.get(norm.as_str()).map(|&first| (first, 100.0));
+        if found.is_none() && p.threshold < 100.0 && size <= MAX_FUZZY_CHARS {
+            let lo = (size as f64 * spread) as usize;
+            let hi = (size as f64 / spread) as usize;
+            // The last MAX_CANDIDATES of the concatenation of the lists for lengths lo..=hi.
+            candidates.clear();
+            for length in lo..=hi {
+                if let Some(list) = by_length.get(&length) {
+                    let from = list.len().saturating_sub(MAX_CANDIDATES);
+                    candidates.extend((from..list.len()).map(|i| (length, i)));
+                }
+            }
+            let from = candidates.len().saturating_sub(MAX_CANDIDATES);
+            if from < candidates.len() {
+                let mut best: Option<(u32, f64)> = None;
+                for &(length, i) in &candidates[from..] {
+                    let (text, first) = &by_length[&length][i];
+                    let args = Args::default().score_cutoff(best.map_or(cutoff, |b| b.1 / 100.0));
+                    // Not RatioBatchComparator: in rapidfuzz 0.5 it scores some pairs lower than `ratio`.
+                    if let Some(score) = ratio_with_args(norm.chars(), text.chars(), &args) {
+                        let score = score * 100.0;
+                        if best.is_none_or(|b| score > b.1) {
+                            best = Some((*first, score));
+                            if score >= 100.0 {
+                                break;
+                            }
+                        }
+                    }
+                }
+                found = best;
+            }
+        }
+        match found {
+            Some((first, score)) => out.push(Repeat {
+                line: n as u32,
+                first,
+                score,
+            }),
+            None => {
+                seen.insert(norm.clone(), n as u32);
+                by_length
+                    .entry(size)
+                    .or_default()
+                    .push((norm.clone(), n as u32));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: RepeatParams = RepeatParams {
+        threshold: 95.0,
+        min_chars: 12,
+        max_words: 25,
+    };
+
+    #[test]
+    fn exact_and_near_repeats() {
+        let lines = [
+            "Russia says only Syrian troops should be on border",
+            "",
+            "RUSSIA  says only Syrian troops should be on border",
+            "Russia says only Syrian troops should be on borders",
+            "Yes.",
+            "Yes.",
+            "A different line altogether, about something else.",
+        ];
+        let found = find(&lines, &[false; 7], P);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            (found[0].line, found[0].first, found[0].score),
+            (2, 0, 100.0)
+        );
+        assert_eq!((found[1].line, found[1].first), (3, 0));
+        assert!(found[1].score >= 95.0 && found[1].score < 100.0);
+    }
+
+    #[test]
+    fn skipped_lines_are_not_seen() {
+        let lines = [
+            "A headline that repeats itself",
+            "A headline that repeats itself",
+        ];
+        assert!(find(&lines, &[true, false], P).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod against_python {
+    use super::*;
+
+    const P: RepeatParams = RepeatParams {
+        threshold: 95.0,
+        min_chars: 12,
+        max_words: 25,
+    };
+
+    #[test]
+    fn ratio_as_python_rapidfuzz() {
+        // rapidfuzz.fuzz.ratio of these two is 95.575...: a repeat at the default threshold.
+        let lines = [
+            "The company added that no optional redemption may be made",
+            "The company said that no optional redemption may be made",
+        ];
+        let found = find(&lines, &[false, false], P);
+        assert_eq!(found.len(), 1);
+        assert!((found[0].score - 95.575_221_238_938_06).abs() < 1e-9);
+    }
+}
