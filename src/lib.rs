@@ -1,6 +1,7 @@
 //! The PyO3 layer of `cleaner._core`: the only module that knows Python. Every call takes a batch,
 //! releases the GIL, spreads the batch over threads and returns results in input order.
 
+mod lcs;
 mod lines;
 mod minhash;
 mod pytables;

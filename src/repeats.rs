@@ -2,10 +2,9 @@
 //! casefolded) repeats an earlier kept line exactly, or reaches `threshold` in rapidfuzz's
 //! `ratio` against one of the most recent earlier lines of similar length.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
-use rapidfuzz::fuzz::{ratio_with_args, Args};
-
+use crate::lcs::Pattern;
 use crate::pytext::{is_space, push_casefold};
 
 /// Near-exact matching is for lines of ordinary length, against the most recent candidates of
@@ -28,10 +27,11 @@ pub struct Repeat {
     pub score: f64,
 }
 
-/// `re.sub(r"\s+", " ", line).strip().casefold()`, with its length in code points and spaces.
-fn normalise(line: &str, out: &mut String) -> (usize, usize) {
+/// `re.sub(r"\s+", " ", line).strip().casefold()`, with its number of spaces.
+fn normalise(line: &str, out: &mut String) -> usize {
     out.clear();
     let mut pending_space = false;
+    let mut spaces = 0;
     for c in line.chars() {
         if is_space(c) {
             pending_space = true;
@@ -39,34 +39,40 @@ fn normalise(line: &str, out: &mut String) -> (usize, usize) {
         }
         if pending_space && !out.is_empty() {
             out.push(' ');
+            spaces += 1;
         }
         pending_space = false;
         push_casefold(out, c);
     }
-    let chars = out.chars().count();
-    let spaces = out.bytes().filter(|&b| b == b' ').count();
-    (chars, spaces)
+    spaces
 }
 
-/// The repeated lines among `lines`, skipping those where `skip` is true.
+/// The repeated lines among `lines`, skipping those where `skip` is true. As the Python it
+/// replaced (rapidfuzz's `process.extractOne` with `fuzz.ratio`): a line's normal form is looked up
+/// among the earlier ones, else compared with the last `MAX_CANDIDATES` earlier lines whose length
+/// allows the threshold (shortest length first), and the first best match at or above it wins.
 pub fn find(lines: &[&str], skip: &[bool], p: RepeatParams) -> Vec<Repeat> {
     let mut out = Vec::new();
-    let mut seen: HashMap<String, u32> = HashMap::new();
-    let mut by_length: HashMap<usize, Vec<(String, u32)>> = HashMap::new();
+    let mut seen: FxHashMap<String, u32> = FxHashMap::default();
+    let mut by_length: FxHashMap<usize, Vec<(Vec<char>, u32)>> = FxHashMap::default();
     let spread = if p.threshold < 100.0 {
         p.threshold / (200.0 - p.threshold)
     } else {
         1.0
     };
-    let cutoff = p.threshold / 100.0;
     let mut norm = String::new();
     let mut candidates: Vec<(usize, usize)> = Vec::new();
     for (n, line) in lines.iter().enumerate() {
         if skip.get(n).copied().unwrap_or(false) {
             continue;
         }
-        let (size, spaces) = normalise(line, &mut norm);
-        if size < p.min_chars || spaces >= p.max_words {
+        let spaces = normalise(line, &mut norm);
+        if norm.len() < p.min_chars || spaces >= p.max_words {
+            continue; // fewer bytes than min_chars: fewer characters too
+        }
+        let chars: Vec<char> = norm.chars().collect();
+        let size = chars.len();
+        if size < p.min_chars {
             continue;
         }
         let mut found = seen.get(norm.as_str()).map(|&first| (first, 100.0));
@@ -83,18 +89,17 @@ pub fn find(lines: &[&str], skip: &[bool], p: RepeatParams) -> Vec<Repeat> {
             }
             let from = candidates.len().saturating_sub(MAX_CANDIDATES);
             if from < candidates.len() {
+                let mut pattern = Pattern::new(&chars);
                 let mut best: Option<(u32, f64)> = None;
                 for &(length, i) in &candidates[from..] {
                     let (text, first) = &by_length[&length][i];
-                    let args = Args::default().score_cutoff(best.map_or(cutoff, |b| b.1 / 100.0));
-                    // Not RatioBatchComparator: in rapidfuzz 0.5 it scores some pairs lower than `ratio`.
-                    if let Some(score) = ratio_with_args(norm.chars(), text.chars(), &args) {
-                        let score = score * 100.0;
-                        if best.is_none_or(|b| score > b.1) {
-                            best = Some((*first, score));
-                            if score >= 100.0 {
-                                break;
-                            }
+                    let score = pattern.ratio(text);
+                    // extractOne's cut-off rises to the best score so far; a later equal one does not win.
+                    let cutoff = best.map_or(p.threshold, |b| b.1);
+                    if score >= cutoff && best.is_none_or(|b| score > b.1) {
+                        best = Some((*first, score));
+                        if score >= 100.0 {
+                            break;
                         }
                     }
                 }
@@ -109,10 +114,7 @@ pub fn find(lines: &[&str], skip: &[bool], p: RepeatParams) -> Vec<Repeat> {
             }),
             None => {
                 seen.insert(norm.clone(), n as u32);
-                by_length
-                    .entry(size)
-                    .or_default()
-                    .push((norm.clone(), n as u32));
+                by_length.entry(size).or_default().push((chars, n as u32));
             }
         }
     }
@@ -151,26 +153,6 @@ mod tests {
     }
 
     #[test]
-    fn skipped_lines_are_not_seen() {
-        let lines = [
-            "A headline that repeats itself",
-            "A headline that repeats itself",
-        ];
-        assert!(find(&lines, &[true, false], P).is_empty());
-    }
-}
-
-#[cfg(test)]
-mod against_python {
-    use super::*;
-
-    const P: RepeatParams = RepeatParams {
-        threshold: 95.0,
-        min_chars: 12,
-        max_words: 25,
-    };
-
-    #[test]
     fn ratio_as_python_rapidfuzz() {
         // rapidfuzz.fuzz.ratio of these two is 95.575...: a repeat at the default threshold.
         let lines = [
@@ -180,5 +162,14 @@ mod against_python {
         let found = find(&lines, &[false, false], P);
         assert_eq!(found.len(), 1);
         assert!((found[0].score - 95.575_221_238_938_06).abs() < 1e-9);
+    }
+
+    #[test]
+    fn skipped_lines_are_not_seen() {
+        let lines = [
+            "A headline that repeats itself",
+            "A headline that repeats itself",
+        ];
+        assert!(find(&lines, &[true, false], P).is_empty());
     }
 }
