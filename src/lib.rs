@@ -8,6 +8,7 @@ mod pytables;
 mod pytext;
 mod repeats;
 mod rules;
+mod signals;
 mod sketch;
 mod tokens;
 mod verify;
@@ -405,6 +406,80 @@ fn corpus_line_keys_by_line<'py>(
     (rows.into_pyarray(py), keys.into_pyarray(py))
 }
 
+/// The line classifier's per-line signals of a batch of texts (see `cleaner.strip.classifier.LineTable`):
+/// a dict of equal-length arrays, one entry per line of every text.
+#[pyfunction]
+#[pyo3(signature = (texts, function_words, weights, jobs=1))]
+fn line_signals<'py>(
+    py: Python<'py>,
+    texts: Vec<Bound<'py, PyString>>,
+    function_words: PyReadonlyArray1<'py, u64>,
+    weights: Vec<u64>,
+    jobs: usize,
+) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+    if weights.len() < 25 {
+        return Err(PyValueError::new_err(
+            "weights: one per word position, 25 of them",
+        ));
+    }
+    let texts = borrowed(&texts)?;
+    let known: rustc_hash::FxHashSet<u64> = function_words.as_slice()?.iter().copied().collect();
+    let numbered: Vec<(usize, &str)> = texts.iter().copied().enumerate().collect();
+    let parts = par_map(py, jobs, &numbered, |&(i, text)| {
+        let mut s = signals::Signals::default();
+        s.add_text(i as i64, text, &known, &weights);
+        s
+    })?;
+    let mut all = signals::Signals::default();
+    for part in parts {
+        all.extend(part);
+    }
+    let out = pyo3::types::PyDict::new(py);
+    for (name, values) in [
+        ("doc", all.doc),
+        ("chars", all.chars),
+        ("words", all.words),
+        ("stop", all.stop),
+        ("caps", all.caps),
+        ("alpha", all.alpha),
+        ("digits", all.digits),
+        ("cjk", all.cjk),
+        ("seps", all.seps),
+        ("indent", all.indent),
+    ] {
+        out.set_item(name, values.into_pyarray(py))?;
+    }
+    for (name, values) in [
+        ("terminal", all.terminal),
+        ("bullet", all.bullet),
+        ("lower_start", all.lower_start),
+    ] {
+        out.set_item(name, values.into_pyarray(py))?;
+    }
+    for (name, values) in [
+        ("line_hash", all.line_hash),
+        ("heading_hash", all.heading_hash),
+    ] {
+        out.set_item(name, values.into_pyarray(py))?;
+    }
+    Ok(out)
+}
+
+/// The classifier's hash of every word of `text` (see `signals::word_hashes`).
+#[pyfunction]
+fn word_hashes<'py>(
+    py: Python<'py>,
+    text: &str,
+    weights: Vec<u64>,
+) -> PyResult<Bound<'py, PyArray1<u64>>> {
+    if weights.len() < 25 {
+        return Err(PyValueError::new_err(
+            "weights: one per word position, 25 of them",
+        ));
+    }
+    Ok(signals::word_hashes(text, &weights).into_pyarray(py))
+}
+
 /// LSH bucket keys of a `(n, num_perm)` signature matrix: `(n, bands)`.
 #[pyfunction]
 fn band_keys<'py>(
@@ -445,6 +520,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(overlaps, m)?)?;
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;
     m.add_function(wrap_pyfunction!(corpus_line_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(line_signals, m)?)?;
+    m.add_function(wrap_pyfunction!(word_hashes, m)?)?;
     m.add_function(wrap_pyfunction!(corpus_line_keys_by_line, m)?)?;
     Ok(())
 }

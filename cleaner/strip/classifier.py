@@ -8,10 +8,11 @@ same signals for its neighbours). A logistic model turns them
 into a score; a second logistic model smooths the scores over the sequence of
 lines (main content is mostly one run of long lines). The weights are fitted by
 ``scripts/train_classifier.py`` on the WCXB dev pages and shipped as readable
-data in ``rules/model/classifier.toml``: inference needs only numpy.
+data in ``rules/model/classifier.toml``.
 
-Features are computed with numpy over the code points of the whole batch, so a
-batch of pages costs a few dozen array passes, not a Python loop per line.
+The per-line counts and hashes come from the native core, one pass over the
+characters of a batch; the features built from them (page, block and window
+statistics) and the two stages are numpy array passes over the batch.
 
 >>> page = ["Home", "News", "Sport", "Weather", "Contact us", ""]
 >>> page += ["The council said on Monday that it would rebuild the old bridge, which was closed in May.", ""]
@@ -32,69 +33,19 @@ from functools import lru_cache
 
 import numpy as np
 
+from .. import _core
 from ..document import Document, Removal
 from ..rules import default_rules_dir
 
-# Character classes, one bit each, for the Basic Multilingual Plane; code points
-# above it are classified one distinct value at a time.
-WORD, ALPHA, UPPER, DIGIT, SPACE, CJK, SEP, TERM = (1 << i for i in range(8))
-_SEPARATORS = "|»«•>›‹·/\\–—"
-_TERMINAL = ".!?。！？…:;\"”’»)"
-_BULLETS = "*•-–·●▪■►◦‣+"
 _MAX_POS = 24  # characters of a word that take part in its hash
-HEADING_MAX_WORDS = 8  # longer lines are not section headings (rules/lexicon/section-headings.toml)
-
-
-def _char_class(c: str) -> int:
-    bits = 0
-    if c.isalnum() or c == "_":
-        bits |= WORD
-    if c.isalpha():
-        bits |= ALPHA
-    if c.isupper():
-        bits |= UPPER
-    if c.isdigit():
-        bits |= DIGIT
-    if c.isspace():
-        bits |= SPACE
-    o = ord(c)
-    if 0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF:
-        bits |= CJK
-    if c in _SEPARATORS:
-        bits |= SEP
-    if c in _TERMINAL:
-        bits |= TERM
-    return bits
+HEADING_MAX_WORDS = 8  # longer lines are not section headings (rules/lexicon/section-headings.toml); as src/signals.rs
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Class bits and lower-case code point for every BMP code point; random hash weights."""
-    chars = [chr(i) for i in range(0x10000)]
-    classes = np.array([_char_class(c) for c in chars], dtype=np.uint8)
-    lower = np.array([ord(c.lower()[0]) for c in chars], dtype=np.uint64)
+def _weights() -> list[int]:
+    """The random weight of each position in a word, for word hashes (fixed by the seed)."""
     weights = np.random.default_rng(20261121).integers(1, 2**63, size=_MAX_POS + 1, dtype=np.uint64) | np.uint64(1)
-    return classes, lower, weights
-
-
-def _classify(cp: np.ndarray) -> np.ndarray:
-    """Class bits of every code point."""
-    classes = _tables()[0]
-    bits = classes[np.minimum(cp, 0xFFFF)]
-    big = cp > 0xFFFF
-    if big.any():
-        values, inverse = np.unique(cp[big], return_inverse=True)
-        bits[big] = np.array([_char_class(chr(v)) for v in values], dtype=np.uint8)[inverse]
-    return bits
-
-
-def _lower(cp: np.ndarray) -> np.ndarray:
-    """Lower-case code points (as uint64), for the BMP; others unchanged."""
-    low = _tables()[1][np.minimum(cp, 0xFFFF)]
-    big = cp > 0xFFFF
-    if big.any():
-        low[big] = cp[big]
-    return low
+    return [int(w) for w in weights]
 
 
 @dataclass
@@ -118,33 +69,11 @@ class LineTable:
     heading_hash: np.ndarray  # the same without words starting with a digit, on short lines (else 0)
 
 
-def _word_hashes(cp: np.ndarray, bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Start offsets and hashes of the ``\\w+`` words of a code point array.
-
-    A word's hash is the sum of its lower-cased code points times a random
-    weight per position (positions past ``_MAX_POS`` share the last weight).
-    """
-    weights = _tables()[2]
-    idx = np.flatnonzero(bits & WORD)
-    if not len(idx):
-        return idx, np.zeros(0, dtype=np.uint64)
-    new = np.empty(len(idx), dtype=bool)
-    new[0] = True
-    np.not_equal(np.diff(idx), 1, out=new[1:])
-    first = np.flatnonzero(new)
-    lengths = np.diff(first, append=len(idx))
-    pos = np.arange(len(idx)) - np.repeat(first, lengths)
-    np.minimum(pos, _MAX_POS, out=pos)
-    values = _lower(cp[idx]) * weights[pos]
-    return idx[first], np.add.reduceat(values, first)
-
-
 @lru_cache(maxsize=1)
 def function_word_hashes() -> np.ndarray:
     data = tomllib.loads((default_rules_dir() / "lexicon" / "function-words.toml").read_text(encoding="utf-8"))
     words = sorted({w for lang, ws in data.items() for w in ws})
-    cp = np.frombuffer(" ".join(words).encode("utf-32-le"), dtype=np.uint32)
-    return np.unique(_word_hashes(cp, _classify(cp))[1])
+    return np.unique(_core.word_hashes(" ".join(words), _weights()))
 
 
 @lru_cache(maxsize=1)
@@ -156,113 +85,16 @@ def section_heading_hashes() -> np.ndarray:
     return np.unique(hashes[hashes != 0])
 
 
-@lru_cache(maxsize=1)
-def _function_word_tables() -> list[tuple[np.ndarray, np.uint64, np.uint64]]:
-    """Open tables that hold every function word's hash at its slot: a gather per table tests membership.
-
-    The slot of hash ``h`` in table ``k`` is the top bits of ``h * m_k``. Each
-    table takes the words whose slot is still free; the words that collide go on
-    to the next table (with 8k words in 2^18 slots, two tables suffice).
-    """
-    left = function_word_hashes()
-    bits = max(12, int(np.ceil(np.log2(max(len(left), 1)))) + 5)
-    shift = np.uint64(64 - bits)
-    tables = []
-    while len(left):
-        mult = np.uint64((0x9E3779B97F4A7C15 * (2 * len(tables) + 1)) % 2**64)
-        slots = (left * mult) >> shift
-        _, first = np.unique(slots, return_index=True)
-        table = np.zeros(1 << bits, dtype=np.uint64)  # 0 marks an empty slot
-        table[slots[first]] = left[first]
-        tables.append((table, shift, mult))
-        left = np.delete(left, first)
-    return tables
-
-
-def _is_function_word(hashes: np.ndarray) -> np.ndarray:
-    found = np.zeros(len(hashes), dtype=bool)
-    for table, shift, mult in _function_word_tables():
-        found |= table[(hashes * mult) >> shift] == hashes
-    return found
-
-
 def line_table(texts: list[str]) -> LineTable:
-    """Signals for every line of every text (texts split on ``\\n``, as :class:`Document` does).
+    """Signals for every line of every text (texts split on ``\\n``, as :class:`Document` does),
+    worked out by the core in one pass over the characters (``src/signals.rs``).
 
-    Per-character work is a few passes over uint8 class bits; per-line counts
-    are ``reduceat`` over the line starts.
+    A line's words are its runs of ``\\w``; a word's hash is the sum of its lower-cased code
+    points times a random weight per position; ``line_hash`` sums the words' mixed hashes plus
+    their count, and ``heading_hash`` the same over the words that do not start with a digit, on
+    lines of at most :data:`HEADING_MAX_WORDS` words ("12 Comments" hashes as "comments").
     """
-    joined = "\n".join(texts)
-    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    bits = _classify(cp)
-    nl = np.flatnonzero(cp == 10)
-    line_start = np.concatenate(([0], nl + 1))
-    n_lines = len(line_start)
-    docs = np.repeat(np.arange(len(texts)), [t.count("\n") + 1 for t in texts])
-    padded = np.append(bits, np.uint8(SPACE))  # a last, empty line still has an element to reduce
-
-    def per_line(bit: int, invert: bool = False) -> np.ndarray:
-        mask = (padded & bit) == 0 if invert else (padded & bit) != 0
-        return np.add.reduceat(mask, line_start, dtype=np.int64)
-
-    chars = per_line(SPACE, invert=True)
-    starts, hashes = _word_hashes(cp, bits)
-    word_line = np.searchsorted(line_start, starts, side="right") - 1
-    words = np.bincount(word_line, minlength=n_lines)
-    stop = np.bincount(word_line[_is_function_word(hashes)], minlength=n_lines)
-    caps = np.bincount(word_line[(bits[starts] & UPPER) != 0], minlength=n_lines)
-    mixed = (hashes * np.uint64(0x9E3779B97F4A7C15)) ^ (hashes >> np.uint64(29))
-    line_hash = _sum_per_line(mixed, word_line, n_lines)
-    # The same for short lines, without the words that start with a digit: "12 Comments" hashes as "comments".
-    lettered = (words[word_line] <= HEADING_MAX_WORDS) & ((bits[starts] & DIGIT) == 0)
-    heading_hash = _sum_per_line(mixed[lettered], word_line[lettered], n_lines)
-
-    indent = np.zeros(n_lines, dtype=np.int64)
-    terminal = np.zeros(n_lines, dtype=bool)
-    bullet = np.zeros(n_lines, dtype=bool)
-    lower_start = np.zeros(n_lines, dtype=bool)
-    lines_with = np.flatnonzero(chars)
-    if len(lines_with):
-        solid_idx = np.flatnonzero((padded[:-1] & SPACE) == 0)
-        before = np.cumsum(chars) - chars
-        firsts = solid_idx[before[lines_with]]
-        lasts = solid_idx[before[lines_with] + chars[lines_with] - 1]
-        indent[lines_with] = firsts - line_start[lines_with]
-        terminal[lines_with] = (bits[lasts] & TERM) != 0
-        first_cp = cp[firsts].astype(np.int64)
-        lower_start[lines_with] = ((bits[firsts] & (ALPHA | UPPER)) == ALPHA) & (_lower(first_cp) == first_cp)
-        bullet_cp = np.array([ord(c) for c in _BULLETS])
-        after = cp[np.minimum(firsts + 1, len(cp) - 1)]
-        bullet[lines_with] = (np.isin(first_cp, bullet_cp) & ((after == 32) | (after == 9))) | (
-            ((bits[firsts] & DIGIT) != 0) & ((after == 46) | (after == 41))
-        )
-    return LineTable(
-        doc=docs,
-        chars=chars,
-        words=words,
-        stop=stop,
-        caps=caps,
-        alpha=per_line(ALPHA),
-        digits=per_line(DIGIT),
-        cjk=per_line(CJK),
-        seps=per_line(SEP),
-        indent=indent,
-        terminal=terminal,
-        bullet=bullet,
-        lower_start=lower_start,
-        line_hash=line_hash,
-        heading_hash=heading_hash,
-    )
-
-
-def _sum_per_line(mixed: np.ndarray, word_line: np.ndarray, n_lines: int) -> np.ndarray:
-    """Per line, the sum of its words' mixed hashes plus its word count (0 for a line with none)."""
-    out = np.zeros(n_lines, dtype=np.uint64)
-    if len(word_line):  # words come in line order
-        first_word = np.flatnonzero(np.diff(word_line, prepend=-1))
-        counts = np.diff(np.append(first_word, len(word_line)))
-        out[word_line[first_word]] = np.add.reduceat(mixed, first_word) + counts.astype(np.uint64)
-    return out
+    return LineTable(**_core.line_signals(texts, function_word_hashes(), _weights()))
 
 
 WRAP_MIN_CHARS = 30
