@@ -23,7 +23,7 @@ from pathlib import Path
 
 from throughput import NGRAM, NUM_PERM, SEED, THRESHOLD, build, run_rensa
 
-from cleaner import Cleaner, DedupConfig, Deduper, Document
+from cleaner import Cleaner, DedupConfig, Deduper, Document, _core
 from cleaner.clean import BATCH
 from cleaner.strip import repair
 
@@ -31,7 +31,7 @@ from cleaner.strip import repair
 def stages(path: Path) -> dict:
     """Each stage's function, run over the whole corpus."""
     cleaner = Cleaner()
-    rules, repeats = cleaner.line_strippers[:2]
+    c = cleaner.config
     offtopic = cleaner.page_strippers[0]
     with path.open(encoding="utf-8") as f:
         texts = [json.loads(line)["text"] for line in f]
@@ -44,6 +44,10 @@ def stages(path: Path) -> dict:
     def each(stripper):
         return lambda: [stripper(d, [True] * len(d.lines)) for d in docs]
 
+    def line_pass(rules, threshold):  # the core's line pass, in the cleaner's batches
+        return lambda: [_core.line_pass(texts[i : i + BATCH], rules, threshold, c.repeat_min_chars, c.repeat_max_words)
+                        for i in range(0, len(texts), BATCH)]
+
     def dedup() -> None:
         d = Deduper(DedupConfig(level="document", ngram=NGRAM, num_perm=NUM_PERM, threshold=THRESHOLD, seed=SEED))
         d.add_many(Document(t, id=str(n)) for n, t in enumerate(texts))
@@ -52,8 +56,8 @@ def stages(path: Path) -> dict:
     return {
         "read JSONL": read,
         "repair": lambda: [repair.repair(t, use_ftfy=True) for t in texts],
-        "rule lines": each(rules),
-        "repeated lines": each(repeats),
+        "rule lines": line_pass(cleaner.rules.compiled, None),
+        "repeated lines": line_pass(None, c.repeat_threshold),
         "classifier scores": lambda: [cleaner.model.scores(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)],
         "off-topic": each(offtopic),
         "MinHash, LSH, verify": dedup,
