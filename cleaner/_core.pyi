@@ -77,8 +77,27 @@ def jaccard_pairs(
 ) -> npt.NDArray[np.float64]:
     """Exact Jaccard of ``sets[left[k]]`` and ``sets[right[k]]`` (sorted distinct arrays)."""
 
-def overlaps(a: list[npt.NDArray[np.uint64]], b: list[npt.NDArray[np.uint64]]) -> npt.NDArray[np.int64]:
-    """``|a[k] & b[k]|`` for sorted distinct arrays."""
+def passage_hits(
+    sets: list[npt.NDArray[np.uint64]],
+    doc: npt.NDArray[np.int64],
+    part: npt.NDArray[np.int64],
+    left: npt.NDArray[np.int64],
+    right: npt.NDArray[np.int64],
+    min_shared: int,
+    threshold: float,
+    jobs: int = 1,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Verified passage pairs among candidates ``(left[k], right[k])``: ``(first, second, overlap
+    coefficient)``, each pair ordered by its passages' ``(doc, part)`` keys, pairs within one document
+    left out, kept when at least ``min_shared`` hashes are shared and the coefficient reaches ``threshold``."""
+
+def line_signals(
+    texts: list[str], function_words: npt.NDArray[np.uint64], weights: list[int], jobs: int = 1
+) -> dict[str, np.ndarray]:
+    """The line classifier's per-line signals (``cleaner.strip.classifier.LineTable``'s fields)."""
+
+def word_hashes(text: str, weights: list[int]) -> npt.NDArray[np.uint64]:
+    """The classifier's hash of every ``\\w+`` word of ``text``."""
 
 def band_keys(
     signatures: npt.NDArray[np.uint64], bands: int, rows: int, multipliers: list[int]

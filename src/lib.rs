@@ -354,23 +354,67 @@ fn jaccard_pairs<'py>(
     .into_pyarray(py))
 }
 
-/// `|a & b|` for each pair of sorted distinct arrays.
+/// Verified passage pairs among LSH candidates `(left[k], right[k])`: `(first, second, overlap
+/// coefficient)` arrays, each pair in the order of the passages' `(doc, part)` keys (see
+/// `verify::passage_hits`).
 #[pyfunction]
-fn overlaps<'py>(
+#[pyo3(signature = (sets, doc, part, left, right, min_shared, threshold, jobs=1))]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn passage_hits<'py>(
     py: Python<'py>,
-    a: Vec<PyReadonlyArray1<'py, u64>>,
-    b: Vec<PyReadonlyArray1<'py, u64>>,
-) -> PyResult<Bound<'py, PyArray1<i64>>> {
-    let out: Vec<i64> = a
+    sets: Vec<PyReadonlyArray1<'py, u64>>,
+    doc: PyReadonlyArray1<'py, i64>,
+    part: PyReadonlyArray1<'py, i64>,
+    left: PyReadonlyArray1<'py, i64>,
+    right: PyReadonlyArray1<'py, i64>,
+    min_shared: usize,
+    threshold: f64,
+    jobs: usize,
+) -> PyResult<(
+    Bound<'py, PyArray1<i64>>,
+    Bound<'py, PyArray1<i64>>,
+    Bound<'py, PyArray1<f64>>,
+)> {
+    let slices: Vec<&[u64]> = sets
         .iter()
-        .zip(&b)
-        .map(|(x, y)| Ok(verify::overlap(x.as_slice()?, y.as_slice()?) as i64))
-        .collect::<PyResult<_>>()?;
-    Ok(out.into_pyarray(py))
+        .map(|s| s.as_slice())
+        .collect::<Result<_, _>>()?;
+    let keys: Vec<(i64, i64)> = doc
+        .as_slice()?
+        .iter()
+        .copied()
+        .zip(part.as_slice()?.iter().copied())
+        .collect();
+    let (left, right) = (left.as_slice()?, right.as_slice()?);
+    if keys.len() != slices.len() || left.len() != right.len() {
+        return Err(PyValueError::new_err(
+            "sets, doc and part must have one length, and so must left and right",
+        ));
+    }
+    let pairs: Vec<(usize, usize)> = left
+        .iter()
+        .zip(right)
+        .map(|(&i, &j)| (i as usize, j as usize))
+        .collect();
+    if pairs
+        .iter()
+        .any(|&(i, j)| i >= slices.len() || j >= slices.len())
+    {
+        return Err(PyValueError::new_err("pair index out of range"));
+    }
+    let chunks: Vec<&[(usize, usize)]> = pairs.chunks(1 << 14).collect();
+    let found = par_map(py, jobs, &chunks, |chunk| {
+        verify::passage_hits(&slices, &keys, chunk, min_shared, threshold)
+    })?;
+    let (mut a, mut b, mut s) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, j, score) in found.into_iter().flatten() {
+        a.push(i as i64);
+        b.push(j as i64);
+        s.push(score);
+    }
+    Ok((a.into_pyarray(py), b.into_pyarray(py), s.into_pyarray(py)))
 }
 
-/// Corpus-line keys of each text: with `distinct`, the sorted distinct keys of the text; without,
-/// `(line index, key)` of every line that has one.
 #[pyfunction]
 #[pyo3(signature = (texts, max_words, jobs=1))]
 fn corpus_line_keys<'py>(
@@ -517,7 +561,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tokens_with_offsets, m)?)?;
     m.add_function(wrap_pyfunction!(token_hashes, m)?)?;
     m.add_function(wrap_pyfunction!(jaccard_pairs, m)?)?;
-    m.add_function(wrap_pyfunction!(overlaps, m)?)?;
+    m.add_function(wrap_pyfunction!(passage_hits, m)?)?;
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;
     m.add_function(wrap_pyfunction!(corpus_line_keys, m)?)?;
     m.add_function(wrap_pyfunction!(line_signals, m)?)?;

@@ -252,12 +252,17 @@ class Deduper:
             for i, j, sim in zip(left[hit].tolist(), right[hit].tolist(), sims[hit].tolist()):
                 self._doc_pairs[_ordered(keys[i], keys[j])] = sim
         keys = self.passage_lsh.keys
-        found = [sorted((keys[i], keys[j])) for i, j in _pairs(*self.passage_lsh.candidates())]
-        found = [(a, ka, b, kb) for (a, ka), (b, kb) in found if a != b]
-        mine = [entries[a].passages[ka][3] for a, ka, _, _ in found]
-        theirs = [entries[b].passages[kb][3] for _, _, b, kb in found]
-        for (a, ka, b, kb), x, y, shared in zip(found, mine, theirs, _core.overlaps(mine, theirs).tolist()):
-            self._record_passages(a, ka, b, kb, shared / min(len(x), len(y)), shared, self._passage_hits)
+        left, right = self.passage_lsh.candidates()
+        if len(left):  # verified in the core, each pair in the order of its (document, part) keys
+            rank = {k: r for r, k in enumerate(sorted({key for key, _ in keys}))}
+            doc = np.array([rank[key] for key, _ in keys], dtype=np.int64)
+            part = np.array([k for _, k in keys], dtype=np.int64)
+            sets = [entries[key].passages[k][3] for key, k in keys]
+            first, second, scores = _core.passage_hits(sets, doc, part, left, right, c.passage_min_shared,
+                                                       c.passage_threshold)
+            for i, j, score in zip(first.tolist(), second.tolist(), scores.tolist()):
+                (a, ka), (b, kb) = keys[i], keys[j]
+                self._passage_hits[(a, b)].append((ka, kb, score))
 
     def _document_hit(self, a: str, b: str, doc_pairs: dict) -> None:
         """Record documents ``a`` and ``b`` if their Jaccard reaches the threshold."""
@@ -269,11 +274,8 @@ class Deduper:
         """Record passages ``ka`` of ``a`` and ``kb`` of ``b`` (``a < b``) if their containment holds."""
         mine, theirs = self.entries[a].passages[ka][3], self.entries[b].passages[kb][3]
         shared = overlap(mine, theirs)
-        self._record_passages(a, ka, b, kb, shared / min(len(mine), len(theirs)), shared, passage_hits)
-
-    def _record_passages(self, a: str, ka: int, b: str, kb: int, score: float, shared: int, passage_hits: dict) -> None:
-        c = self.config
-        if shared >= c.passage_min_shared and score >= c.passage_threshold:
+        score = shared / min(len(mine), len(theirs))
+        if shared >= self.config.passage_min_shared and score >= self.config.passage_threshold:
             passage_hits[(a, b)].append((ka, kb, score))
 
     def _match_index(self, entry: _Entry, doc_sig: np.ndarray, doc_pairs: dict) -> None:
