@@ -4,6 +4,7 @@
 mod lcs;
 mod lines;
 mod minhash;
+mod offtopic;
 mod pytables;
 mod pytext;
 mod repeats;
@@ -193,6 +194,44 @@ fn repeated_lines(
         .into_iter()
         .map(|r| (r.line, r.first, r.score))
         .collect()
+}
+
+/// The off-topic stripper's judge, holding its stop words.
+#[pyclass(frozen, module = "cleaner._core")]
+struct OffTopic {
+    stop: rustc_hash::FxHashSet<String>,
+}
+
+#[pymethods]
+impl OffTopic {
+    #[new]
+    fn new(stopwords: Vec<String>) -> Self {
+        OffTopic {
+            stop: stopwords.into_iter().collect(),
+        }
+    }
+
+    /// `(start, end, cosine)` (0-based line indexes, inclusive) of every off-topic paragraph of
+    /// `text` among the lines `keep` leaves, judged to a fixed point.
+    fn judge(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        keep: Vec<bool>,
+        threshold: f64,
+        min_words: usize,
+        min_context: usize,
+    ) -> Vec<(usize, usize, f64)> {
+        let p = offtopic::Params {
+            threshold,
+            min_words,
+            min_context,
+        };
+        py.detach(|| {
+            let lines: Vec<&str> = text.split('\n').collect();
+            offtopic::judge(&lines, &keep, &self.stop, p)
+        })
+    }
 }
 
 /// How to sketch texts for dedup (see `cleaner.config.DedupConfig`).
@@ -555,6 +594,7 @@ fn band_keys<'py>(
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RuleSet>()?;
     m.add_class::<Sketcher>()?;
+    m.add_class::<OffTopic>()?;
     m.add("PatternError", m.py().get_type::<PatternError>())?;
     m.add_function(wrap_pyfunction!(line_pass, m)?)?;
     m.add_function(wrap_pyfunction!(repeated_lines, m)?)?;
