@@ -44,3 +44,20 @@ def test_the_sdist_carries_the_crate_rules_tests_and_fixtures(tmp_path):
                  "cleaner/rules/navigation.toml", "cleaner/rules/model/classifier.toml", "tests/test_golden.py",
                  "fixtures/golden/input.jsonl", "seeds/002_63d5fec23f6ba681.txt", "README.md"):
         assert must in names, must
+
+
+def test_the_wheel_carries_the_core_and_the_rules(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    from conftest import ROOT
+
+    subprocess.run([sys.executable, "-m", "maturin", "build", "--release", "-q", "-o", str(tmp_path)], cwd=ROOT,
+                   check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert any(n.startswith("cleaner/_core") and n.endswith(".so") for n in names)
+    for must in ("cleaner/_core.pyi", "cleaner/rules/navigation.toml", "cleaner/rules/lexicon/stopwords.toml",
+                 "cleaner/rules/model/classifier.toml", "cleaner/cli.py"):
+        assert must in names, must
