@@ -358,6 +358,35 @@ fn token_hashes<'py>(py: Python<'py>, tokens: Vec<String>) -> Bound<'py, PyArray
         .into_pyarray(py)
 }
 
+fn as_slices<'a>(sets: &'a [PyReadonlyArray1<'_, u64>]) -> PyResult<Vec<&'a [u64]>> {
+    Ok(sets
+        .iter()
+        .map(|s| s.as_slice())
+        .collect::<Result<_, _>>()?)
+}
+
+/// Pairs of indexes `(left[k], right[k])`, checked against `n` items.
+fn index_pairs(
+    left: &PyReadonlyArray1<'_, i64>,
+    right: &PyReadonlyArray1<'_, i64>,
+    n: usize,
+) -> PyResult<Vec<(usize, usize)>> {
+    let (left, right) = (left.as_slice()?, right.as_slice()?);
+    if left.len() != right.len() {
+        return Err(PyValueError::new_err("left and right must have one length"));
+    }
+    let valid = |i: i64| usize::try_from(i).ok().filter(|&i| i < n);
+    left.iter()
+        .zip(right)
+        .map(|(&i, &j)| match (valid(i), valid(j)) {
+            (Some(i), Some(j)) => Ok((i, j)),
+            _ => Err(PyValueError::new_err(format!(
+                "pair ({i}, {j}) out of range for {n} sets"
+            ))),
+        })
+        .collect()
+}
+
 /// The Jaccard similarity of each pair `(sets[left[k]], sets[right[k]])` of sorted distinct arrays.
 #[pyfunction]
 #[pyo3(signature = (sets, left, right, jobs=1))]
@@ -368,25 +397,8 @@ fn jaccard_pairs<'py>(
     right: PyReadonlyArray1<'py, i64>,
     jobs: usize,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let slices: Vec<&[u64]> = sets
-        .iter()
-        .map(|s| s.as_slice())
-        .collect::<Result<_, _>>()?;
-    let (left, right) = (left.as_slice()?, right.as_slice()?);
-    if left.len() != right.len() {
-        return Err(PyValueError::new_err("left and right must have one length"));
-    }
-    let pairs: Vec<(usize, usize)> = left
-        .iter()
-        .zip(right)
-        .map(|(&i, &j)| (i as usize, j as usize))
-        .collect();
-    if pairs
-        .iter()
-        .any(|&(i, j)| i >= slices.len() || j >= slices.len())
-    {
-        return Err(PyValueError::new_err("pair index out of range"));
-    }
+    let slices = as_slices(&sets)?;
+    let pairs = index_pairs(&left, &right, slices.len())?;
     Ok(par_map(py, jobs, &pairs, |&(i, j)| {
         verify::jaccard(slices[i], slices[j])
     })?
@@ -414,33 +426,19 @@ fn passage_hits<'py>(
     Bound<'py, PyArray1<i64>>,
     Bound<'py, PyArray1<f64>>,
 )> {
-    let slices: Vec<&[u64]> = sets
-        .iter()
-        .map(|s| s.as_slice())
-        .collect::<Result<_, _>>()?;
+    let slices = as_slices(&sets)?;
     let keys: Vec<(i64, i64)> = doc
         .as_slice()?
         .iter()
         .copied()
         .zip(part.as_slice()?.iter().copied())
         .collect();
-    let (left, right) = (left.as_slice()?, right.as_slice()?);
-    if keys.len() != slices.len() || left.len() != right.len() {
+    if keys.len() != slices.len() {
         return Err(PyValueError::new_err(
-            "sets, doc and part must have one length, and so must left and right",
+            "sets, doc and part must have one length",
         ));
     }
-    let pairs: Vec<(usize, usize)> = left
-        .iter()
-        .zip(right)
-        .map(|(&i, &j)| (i as usize, j as usize))
-        .collect();
-    if pairs
-        .iter()
-        .any(|&(i, j)| i >= slices.len() || j >= slices.len())
-    {
-        return Err(PyValueError::new_err("pair index out of range"));
-    }
+    let pairs = index_pairs(&left, &right, slices.len())?;
     let chunks: Vec<&[(usize, usize)]> = pairs.chunks(1 << 14).collect();
     let found = par_map(py, jobs, &chunks, |chunk| {
         verify::passage_hits(&slices, &keys, chunk, min_shared, threshold)
