@@ -80,11 +80,17 @@ impl Pattern {
 
     /// rapidfuzz's `fuzz.ratio` in 0..=100, computed as its C++ core does.
     pub fn ratio(&mut self, text: &[char]) -> f64 {
-        let lensum = self.len + text.len();
+        let lcs = self.lcs(text);
+        Pattern::ratio_of(self.len, text.len(), lcs)
+    }
+
+    /// The ratio of strings of lengths `a` and `b` with a longest common subsequence of `lcs`.
+    pub fn ratio_of(a: usize, b: usize, lcs: usize) -> f64 {
+        let lensum = a + b;
         if lensum == 0 {
             return 100.0;
         }
-        let dist = lensum - 2 * self.lcs(text);
+        let dist = lensum - 2 * lcs.min(a).min(b);
         (1.0 - dist as f64 / lensum as f64) * 100.0
     }
 }

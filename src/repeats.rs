@@ -27,6 +27,23 @@ pub struct Repeat {
     pub score: f64,
 }
 
+/// Counts of a line's characters in 128 buckets (ASCII by code, others by code mod 128): the sum of
+/// the smaller counts of two lines bounds their longest common subsequence from above.
+type Histogram = [u16; 128];
+
+fn histogram(chars: &[char]) -> Histogram {
+    let mut h = [0u16; 128];
+    for &c in chars {
+        let slot = &mut h[c as usize % 128];
+        *slot = slot.saturating_add(1);
+    }
+    h
+}
+
+fn common_bound(a: &Histogram, b: &Histogram) -> usize {
+    a.iter().zip(b).map(|(&x, &y)| x.min(y) as usize).sum()
+}
+
 /// `re.sub(r"\s+", " ", line).strip().casefold()`, with its number of spaces.
 fn normalise(line: &str, out: &mut String) -> usize {
     out.clear();
@@ -54,7 +71,7 @@ fn normalise(line: &str, out: &mut String) -> usize {
 pub fn find(lines: &[&str], skip: &[bool], p: RepeatParams) -> Vec<Repeat> {
     let mut out = Vec::new();
     let mut seen: FxHashMap<String, u32> = FxHashMap::default();
-    let mut by_length: FxHashMap<usize, Vec<(Vec<char>, u32)>> = FxHashMap::default();
+    let mut by_length: FxHashMap<usize, Vec<(Vec<char>, Histogram, u32)>> = FxHashMap::default();
     let spread = if p.threshold < 100.0 {
         p.threshold / (200.0 - p.threshold)
     } else {
@@ -89,13 +106,21 @@ pub fn find(lines: &[&str], skip: &[bool], p: RepeatParams) -> Vec<Repeat> {
             }
             let from = candidates.len().saturating_sub(MAX_CANDIDATES);
             if from < candidates.len() {
-                let mut pattern = Pattern::new(&chars);
+                let mut pattern: Option<Pattern> = None; // made for the first candidate that passes the bound
+                let mine = histogram(&chars);
                 let mut best: Option<(u32, f64)> = None;
                 for &(length, i) in &candidates[from..] {
-                    let (text, first) = &by_length[&length][i];
-                    let score = pattern.ratio(text);
+                    let (text, theirs, first) = &by_length[&length][i];
                     // extractOne's cut-off rises to the best score so far; a later equal one does not win.
                     let cutoff = best.map_or(p.threshold, |b| b.1);
+                    // The ratio with the histogram bound in place of the LCS is at least the real
+                    // one (the same arithmetic, monotonic): below the cut-off, skip the LCS.
+                    if Pattern::ratio_of(size, length, common_bound(&mine, theirs)) < cutoff {
+                        continue;
+                    }
+                    let score = pattern
+                        .get_or_insert_with(|| Pattern::new(&chars))
+                        .ratio(text);
                     if score >= cutoff && best.is_none_or(|b| score > b.1) {
                         best = Some((*first, score));
                         if score >= 100.0 {
@@ -114,7 +139,11 @@ pub fn find(lines: &[&str], skip: &[bool], p: RepeatParams) -> Vec<Repeat> {
             }),
             None => {
                 seen.insert(norm.clone(), n as u32);
-                by_length.entry(size).or_default().push((chars, n as u32));
+                let h = histogram(&chars);
+                by_length
+                    .entry(size)
+                    .or_default()
+                    .push((chars, h, n as u32));
             }
         }
     }
