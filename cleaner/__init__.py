@@ -1,7 +1,5 @@
 """cleaner: strip boilerplate from text corpora and find near-duplicates, every removal explained."""
 
-from importlib.metadata import PackageNotFoundError, version
-
 try:
     from . import _core  # noqa: F401 - the native core; every stage needs it
 except ImportError as err:  # pragma: no cover - depends on how the package was installed
@@ -17,8 +15,16 @@ from .dedup import Deduper
 from .document import Document, Removal, Result
 from .rules import RuleError
 
-try:
-    __version__ = version("cleaner")  # one source: the crate's version in Cargo.toml
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0+unknown"
 __all__ = ["Cleaner", "Config", "DedupConfig", "Deduper", "Document", "Removal", "Result", "RuleError", "__version__", "clean"]
+
+
+def __getattr__(name: str):
+    """``__version__`` is read when asked for (importlib.metadata takes 40 ms to import)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'cleaner' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cleaner")  # one source: the crate's version in Cargo.toml
+    except PackageNotFoundError:  # a checkout that was never installed
+        return "0+unknown"

@@ -13,7 +13,6 @@ from dataclasses import replace
 
 import click
 
-from . import __version__
 from .check import check_corpus
 from .clean import Cleaner
 from .config import Config, DedupConfig
@@ -142,7 +141,7 @@ def _cleaning_options(command):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cleaner")
+@click.version_option(package_name="cleaner", prog_name="cleaner")  # looked up only when asked
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Strip boilerplate from text corpora and find near-duplicates; every removal explained.
