@@ -340,14 +340,20 @@ class Deduper:
             for ((a, b), sim), (a_lines, a_chars, b_lines, b_chars) in zip(batch, shared):
                 side_a, side_b = Side(a, entries[a].path, a_lines, a_chars), Side(b, entries[b].path, b_lines, b_chars)
                 yield Pair("document", sim, side_a, side_b, entries[a].text[a_chars[0] : a_chars[1]], doc_cluster[a])
+        # Passage clusters need every pair first: held as plain numbers (where each span sits),
+        # not as Pairs with their texts, which a corpus of copies has millions of.
         passage_uf = UnionFind()
         found = []
         for (a, b), hits in sorted(self._passage_hits.items()):
-            for pair in self._passage_pairs(a, b, hits):
+            spans = self._passage_spans(a, b, hits)
+            if spans:
                 passage_uf.union(a, b)
-                found.append(pair)
-        for pair in found:
-            yield _with_cluster(pair, "p:" + passage_uf.find(pair.a.doc))
+                found.append((a, b, spans))
+        for a, b, spans in found:
+            ea, eb, cluster = entries[a], entries[b], "p:" + passage_uf.find(a)
+            for a_lines, a_chars, b_lines, b_chars, score in spans:
+                side_a, side_b = Side(a, ea.path, a_lines, a_chars), Side(b, eb.path, b_lines, b_chars)
+                yield Pair("passage", score, side_a, side_b, ea.text[a_chars[0] : a_chars[1]], cluster)
 
     def _texts(self, batch: list[tuple]) -> dict[str, tuple[str | None, str]]:
         """The path and text of each document in a batch of pairs (what aligning them needs)."""
@@ -377,8 +383,9 @@ class Deduper:
 
     # -- spans ------------------------------------------------------------------
 
-    def _passage_pairs(self, a: str, b: str, hits) -> list[Pair]:
-        """Align each verified passage pair, then merge spans that overlap on both sides."""
+    def _passage_spans(self, a: str, b: str, hits) -> list[tuple]:
+        """Align each verified passage pair, then merge spans that overlap on both sides:
+        ``(a lines, a chars, b lines, b chars, score)`` of each merged span."""
         ea, eb = self.entries[a], self.entries[b]
         spans = []
         for ka, kb, score in sorted(set(hits)):
@@ -400,11 +407,7 @@ class Deduper:
                 last[4] = max(last[4], s[4])
             else:
                 merged.append(list(s))
-        out = []
-        for a0, a1, b0, b1, score in merged:
-            side_a, side_b = _side(ea, a0, a1), _side(eb, b0, b1)
-            out.append(Pair("passage", score, side_a, side_b, ea.text[side_a.chars[0] : side_a.chars[1]]))
-        return out
+        return [(*_where(ea, a0, a1), *_where(eb, b0, b1), score) for a0, a1, b0, b1, score in merged]
 
 
 def _align_documents(task: tuple) -> list[tuple]:
@@ -433,10 +436,6 @@ def _where(entry: _Entry, t0: int, t1: int) -> tuple[tuple[int, int], tuple[int,
     """The lines and characters of tokens ``t0``..``t1`` (end exclusive)."""
     c0, c1 = int(entry.offsets[t0, 0]), int(entry.offsets[t1 - 1, 1])
     return (entry.line_of(c0), entry.line_of(c1 - 1)), (c0, c1)
-
-
-def _side(entry: _Entry, t0: int, t1: int) -> Side:
-    return Side(entry.key, entry.path, *_where(entry, t0, t1))
 
 
 @lru_cache(maxsize=1024)
@@ -473,7 +472,3 @@ def _key(doc: Document, n: int) -> str:
 
 def _ordered(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
-
-
-def _with_cluster(pair: Pair, cluster: str) -> Pair:
-    return Pair(pair.level, pair.similarity, pair.a, pair.b, pair.text, cluster)
