@@ -5,8 +5,11 @@ datasketch's ``MinHashLSH`` rule and band layout (:mod:`.lsh`); every
 candidate pair is verified with the exact Jaccard of the two shingle sets,
 then aligned with rapidfuzz to report the shared span.
 
+Tokens, shingles, passages and signatures come from the native core
+(:class:`cleaner._core.Sketcher`), which also verifies candidates.
+
 Passages: each document is split into paragraphs (long ones into windows of
-sentences, :mod:`.passages`). Passage signatures go into a second
+sentences, ``src/tokens.rs``). Passage signatures go into a second
 band index at a low Jaccard threshold, which serves as the candidate step
 for containment: a candidate pair is verified with the exact overlap
 coefficient ``|A & B| / min(|A|, |B|)`` of the shingle sets (a short passage
