@@ -69,9 +69,6 @@ class Sketcher:
 def tokens_with_offsets(text: str) -> tuple[list[str], npt.NDArray[np.int64]]:
     """Normalised tokens and their ``(start, end)`` offsets, shape ``(tokens, 2)``."""
 
-def token_hashes(tokens: list[str]) -> npt.NDArray[np.uint64]:
-    """BLAKE2b (8-byte digest, little-endian) of each token."""
-
 def jaccard_pairs(
     sets: list[npt.NDArray[np.uint64]], left: npt.NDArray[np.int64], right: npt.NDArray[np.int64], jobs: int = 1
 ) -> npt.NDArray[np.float64]:
@@ -98,11 +95,6 @@ def line_signals(
 
 def word_hashes(text: str, weights: list[int]) -> npt.NDArray[np.uint64]:
     """The classifier's hash of every ``\\w+`` word of ``text``."""
-
-def band_keys(
-    signatures: npt.NDArray[np.uint64], bands: int, rows: int, multipliers: list[int]
-) -> npt.NDArray[np.uint64]:
-    """One bucket key per band: ``fmix64(sum(value * multiplier))``, shape ``(n, bands)``."""
 
 def corpus_line_keys(texts: list[str], max_words: int, jobs: int = 1) -> list[npt.NDArray[np.uint64]]:
     """The sorted distinct corpus-line keys of each text."""

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use numpy::ndarray::Array2;
-use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2};
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -348,16 +348,6 @@ fn tokens_with_offsets<'py>(
     Ok((strings, arr.into_pyarray(py)))
 }
 
-/// Token hashes (BLAKE2b, 8 bytes, little-endian) of each token string.
-#[pyfunction]
-fn token_hashes<'py>(py: Python<'py>, tokens: Vec<String>) -> Bound<'py, PyArray1<u64>> {
-    tokens
-        .iter()
-        .map(|t| tokens::token_hash(t))
-        .collect::<Vec<_>>()
-        .into_pyarray(py)
-}
-
 fn as_slices<'a>(sets: &'a [PyReadonlyArray1<'_, u64>]) -> PyResult<Vec<&'a [u64]>> {
     Ok(sets
         .iter()
@@ -561,33 +551,6 @@ fn word_hashes<'py>(
     Ok(signals::word_hashes(text, &weights).into_pyarray(py))
 }
 
-/// LSH bucket keys of a `(n, num_perm)` signature matrix: `(n, bands)`.
-#[pyfunction]
-fn band_keys<'py>(
-    py: Python<'py>,
-    signatures: PyReadonlyArray2<'py, u64>,
-    bands: usize,
-    rows: usize,
-    multipliers: Vec<u64>,
-) -> PyResult<Bound<'py, PyArray2<u64>>> {
-    let sig = signatures.as_array();
-    if bands * rows > sig.ncols() || rows > multipliers.len() {
-        return Err(PyValueError::new_err(
-            "bands * rows exceeds the signature length, or too few multipliers",
-        ));
-    }
-    let mut out = Vec::with_capacity(sig.nrows() * bands);
-    let mut keys = Vec::new();
-    for row in sig.rows() {
-        let row: Vec<u64> = row.iter().copied().collect();
-        minhash::band_keys(&row, bands, rows, &multipliers, &mut keys);
-        out.extend_from_slice(&keys);
-    }
-    let arr = Array2::from_shape_vec((sig.nrows(), bands), out)
-        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-    Ok(arr.into_pyarray(py))
-}
-
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RuleSet>()?;
@@ -597,10 +560,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(line_pass, m)?)?;
     m.add_function(wrap_pyfunction!(repeated_lines, m)?)?;
     m.add_function(wrap_pyfunction!(tokens_with_offsets, m)?)?;
-    m.add_function(wrap_pyfunction!(token_hashes, m)?)?;
     m.add_function(wrap_pyfunction!(jaccard_pairs, m)?)?;
     m.add_function(wrap_pyfunction!(passage_hits, m)?)?;
-    m.add_function(wrap_pyfunction!(band_keys, m)?)?;
     m.add_function(wrap_pyfunction!(corpus_line_keys, m)?)?;
     m.add_function(wrap_pyfunction!(line_signals, m)?)?;
     m.add_function(wrap_pyfunction!(word_hashes, m)?)?;

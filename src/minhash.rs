@@ -25,24 +25,6 @@ pub fn signature(hashes: &[u64], a: &[u64], b: &[u64], out: &mut [u64]) {
     }
 }
 
-/// One 64-bit bucket key per band: `fmix64(sum(value * multiplier))` over the band's rows.
-pub fn band_keys(
-    signature: &[u64],
-    bands: usize,
-    rows: usize,
-    multipliers: &[u64],
-    out: &mut Vec<u64>,
-) {
-    out.clear();
-    for band in signature.chunks_exact(rows).take(bands) {
-        let s = band
-            .iter()
-            .zip(multipliers)
-            .fold(0u64, |acc, (&v, &m)| acc.wrapping_add(v.wrapping_mul(m)));
-        out.push(fmix64(s));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,12 +43,5 @@ mod tests {
         assert_eq!(sig, [want(0).unwrap(), want(1).unwrap()]);
         signature(&[], &a, &b, &mut sig);
         assert_eq!(sig, [u64::MAX; 2]);
-    }
-
-    #[test]
-    fn band_keys_cover_whole_bands() {
-        let mut out = Vec::new();
-        band_keys(&[1, 2, 3, 4, 5], 2, 2, &[1, 1], &mut out);
-        assert_eq!(out, [fmix64(3), fmix64(7)]);
     }
 }
